@@ -41,7 +41,7 @@ struct ArrayValue {
 struct FieldColumn {
   std::string name;
   DataType type = DataType::kNone;
-  int64_t dim = 0;                   // vectors (not sparse)
+  int64_t dim = 0;                          // vectors (not sparse)
   DataType element_type = DataType::kNone;  // ARRAY
 
   std::vector<int64_t> ints;

@@ -1,5 +1,6 @@
 // Data types, metrics and collection schemas. Plain value types; validation lives in the engine
-// (src/types/schema_validator.h) and returns InvalidArgument naming the field, the value and the rule.
+// (src/types/schema_validator.h) and returns InvalidArgument naming the field, the value and the
+// rule.
 #pragma once
 
 #include <cstdint>
@@ -33,8 +34,8 @@ enum class DataType : int32_t {
 
 const char* DataTypeName(DataType t);  // "INT64", "FLOAT_VECTOR", ...
 bool IsVectorType(DataType t);
-bool IsIntegerType(DataType t);        // INT8..INT64
-bool IsNumericType(DataType t);        // integers, FLOAT, DOUBLE
+bool IsIntegerType(DataType t);  // INT8..INT64
+bool IsNumericType(DataType t);  // integers, FLOAT, DOUBLE
 // Bytes per row for fixed-width types (vectors: per vector of `dim`); 0 for variable-length types.
 size_t FixedWidth(DataType t, int64_t dim);
 
@@ -58,11 +59,11 @@ struct FieldSchema {
   bool auto_id = false;           // only on the primary key
   bool is_partition_key = false;  // INT64 or VARCHAR, not nullable
   bool nullable = false;
-  bool is_dynamic = false;        // the hidden `$meta` JSON field; set by the engine
-  int64_t dim = 0;                // vectors except sparse; BINARY counts bits
-  int64_t max_length = 0;         // VARCHAR, and ARRAY of VARCHAR elements
-  DataType element_type = DataType::kNone;  // ARRAY
-  int64_t max_capacity = 0;                 // ARRAY
+  bool is_dynamic = false;                   // the hidden `$meta` JSON field; set by the engine
+  int64_t dim = 0;                           // vectors except sparse; BINARY counts bits
+  int64_t max_length = 0;                    // VARCHAR, and ARRAY of VARCHAR elements
+  DataType element_type = DataType::kNone;   // ARRAY
+  int64_t max_capacity = 0;                  // ARRAY
   std::optional<ScalarValue> default_value;  // scalars other than the PK, JSON and ARRAY
 };
 

@@ -11,15 +11,15 @@ namespace elanus {
 
 enum class StatusCode : int {
   kOk = 0,
-  kInvalidArgument = 1,    // the caller's input broke a rule; the message names field, value, rule
+  kInvalidArgument = 1,  // the caller's input broke a rule; the message names field, value, rule
   kNotFound = 2,
   kAlreadyExists = 3,
-  kCorruption = 4,         // persisted data failed a checksum or format check
+  kCorruption = 4,  // persisted data failed a checksum or format check
   kIOError = 5,
-  kNotSupported = 6,       // a documented feature that this build does not implement
-  kFailedPrecondition = 7, // e.g. the data directory is locked by another process
-  kResourceExhausted = 8,  // a limit was hit
-  kInternal = 9,           // a bug
+  kNotSupported = 6,        // a documented feature that this build does not implement
+  kFailedPrecondition = 7,  // e.g. the data directory is locked by another process
+  kResourceExhausted = 8,   // a limit was hit
+  kInternal = 9,            // a bug
   kAborted = 10,
   kUnavailable = 11,
   kPermissionDenied = 12,
@@ -35,7 +35,9 @@ class [[nodiscard]] Status {
   Status(StatusCode code, std::string message);
 
   static Status OK() { return Status(); }
-  static Status InvalidArgument(std::string m) { return {StatusCode::kInvalidArgument, std::move(m)}; }
+  static Status InvalidArgument(std::string m) {
+    return {StatusCode::kInvalidArgument, std::move(m)};
+  }
   static Status NotFound(std::string m) { return {StatusCode::kNotFound, std::move(m)}; }
   static Status AlreadyExists(std::string m) { return {StatusCode::kAlreadyExists, std::move(m)}; }
   static Status Corruption(std::string m) { return {StatusCode::kCorruption, std::move(m)}; }
@@ -76,7 +78,7 @@ class [[nodiscard]] Status {
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : v_(std::move(value)) {}  // NOLINT(implicit)
+  Result(T value) : v_(std::move(value)) {}        // NOLINT(implicit)
   Result(Status status) : v_(std::move(status)) {  // NOLINT(implicit)
     if (std::get<Status>(v_).ok()) v_ = Status::Internal("Result constructed from OK status");
   }
@@ -103,10 +105,10 @@ class [[nodiscard]] Result {
 #define ELANUS_CONCAT_INNER_(a, b) a##b
 #define ELANUS_CONCAT_(a, b) ELANUS_CONCAT_INNER_(a, b)
 
-#define ELANUS_RETURN_IF_ERROR(expr)             \
-  do {                                           \
-    ::elanus::Status _elanus_st = (expr);        \
-    if (!_elanus_st.ok()) return _elanus_st;     \
+#define ELANUS_RETURN_IF_ERROR(expr)         \
+  do {                                       \
+    ::elanus::Status _elanus_st = (expr);    \
+    if (!_elanus_st.ok()) return _elanus_st; \
   } while (0)
 
 #define ELANUS_ASSIGN_OR_RETURN_IMPL_(tmp, lhs, expr) \

@@ -1,5 +1,5 @@
-// Env: the seam for all file I/O. Backends above it (data-directory MetaStore, Log, BlobStore) never
-// call POSIX directly, so tests can inject faults and other environments can be swapped in.
+// Env: the seam for all file I/O. Backends above it (data-directory MetaStore, Log, BlobStore)
+// never call POSIX directly, so tests can inject faults and other environments can be swapped in.
 // Thread-safety: an Env is thread-safe; files are not (one writer per WritableFile).
 // Errors: a missing file or directory is NotFound; other failures are IOError naming the path.
 #pragma once

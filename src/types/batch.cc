@@ -4,9 +4,8 @@
 #include <cmath>
 #include <cstring>
 #include <limits>
-#include <unordered_map>
-
 #include <nlohmann/json.hpp>
+#include <unordered_map>
 
 #include "types/column.h"
 #include "types/half.h"
@@ -57,10 +56,18 @@ Status CheckIntRange(const FieldSchema& f, size_t row, int64_t v, DataType t) {
 void PutInt(std::string& out, DataType t, int64_t v) {
   switch (t) {
     case DataType::kBool:
-    case DataType::kInt8: PutFixed(out, static_cast<int8_t>(v)); break;
-    case DataType::kInt16: PutFixed(out, static_cast<int16_t>(v)); break;
-    case DataType::kInt32: PutFixed(out, static_cast<int32_t>(v)); break;
-    default: PutFixed(out, v); break;
+    case DataType::kInt8:
+      PutFixed(out, static_cast<int8_t>(v));
+      break;
+    case DataType::kInt16:
+      PutFixed(out, static_cast<int16_t>(v));
+      break;
+    case DataType::kInt32:
+      PutFixed(out, static_cast<int32_t>(v));
+      break;
+    default:
+      PutFixed(out, v);
+      break;
   }
 }
 
@@ -72,22 +79,29 @@ void PutDefaultFixed(const FieldSchema& f, const ScalarValue* v, std::string& ou
     return;
   }
   switch (f.type) {
-    case DataType::kBool: PutInt(out, f.type, std::get<bool>(*v) ? 1 : 0); break;
+    case DataType::kBool:
+      PutInt(out, f.type, std::get<bool>(*v) ? 1 : 0);
+      break;
     case DataType::kFloat:
     case DataType::kDouble: {
       double d = std::holds_alternative<double>(*v) ? std::get<double>(*v)
                                                     : static_cast<double>(std::get<int64_t>(*v));
-      if (f.type == DataType::kFloat) PutFixed(out, static_cast<float>(d));
-      else PutFixed(out, d);
+      if (f.type == DataType::kFloat)
+        PutFixed(out, static_cast<float>(d));
+      else
+        PutFixed(out, d);
       break;
     }
-    default: PutInt(out, f.type, std::get<int64_t>(*v)); break;
+    default:
+      PutInt(out, f.type, std::get<int64_t>(*v));
+      break;
   }
 }
 
 Status CheckJson(const FieldSchema& f, size_t row, const std::string& text, std::string* out) {
   if (text.size() > kMaxJsonBytes) {
-    return Status::InvalidArgument(Where(f, row) + ": JSON value of " + std::to_string(text.size()) +
+    return Status::InvalidArgument(Where(f, row) + ": JSON value of " +
+                                   std::to_string(text.size()) +
                                    " bytes exceeds the limit of 65536");
   }
   Json j = Json::parse(text, nullptr, /*allow_exceptions=*/false);
@@ -171,10 +185,9 @@ Status NormalizeValue(const FieldSchema& f, const FieldColumn& c, size_t row, No
           return Status::InvalidArgument(Where(f, row) + ": BOOL array element must be 0 or 1");
         } else if (f.element_type == DataType::kVarChar) {
           if (static_cast<int64_t>(a.strings[k].size()) > f.max_length) {
-            return Status::InvalidArgument(Where(f, row) + ": array element of " +
-                                           std::to_string(a.strings[k].size()) +
-                                           " bytes exceeds max_length " +
-                                           std::to_string(f.max_length));
+            return Status::InvalidArgument(
+                Where(f, row) + ": array element of " + std::to_string(a.strings[k].size()) +
+                " bytes exceeds max_length " + std::to_string(f.max_length));
           }
           if (!ValidUtf8(a.strings[k])) {
             return Status::InvalidArgument(Where(f, row) + ": array element is not valid UTF-8");
@@ -207,8 +220,8 @@ Status NormalizeValue(const FieldSchema& f, const FieldColumn& c, size_t row, No
           std::memcpy(&h, v + 2 * k, 2);
           float x = f.type == DataType::kFloat16Vector ? HalfToFloat(h) : BFloat16ToFloat(h);
           if (!std::isfinite(x)) {
-            return Status::InvalidArgument(Where(f, row) + ": vector element " +
-                                           std::to_string(k) + " is NaN or infinity");
+            return Status::InvalidArgument(Where(f, row) + ": vector element " + std::to_string(k) +
+                                           " is NaN or infinity");
           }
         }
       }
@@ -218,11 +231,12 @@ Status NormalizeValue(const FieldSchema& f, const FieldColumn& c, size_t row, No
     case DataType::kSparseFloatVector: {
       SparseVector s = c.sparse[row];
       if (s.indices.size() != s.values.size()) {
-        return Status::InvalidArgument(Where(f, row) +
-                                       ": sparse vector has different numbers of indices and values");
+        return Status::InvalidArgument(
+            Where(f, row) + ": sparse vector has different numbers of indices and values");
       }
       if (s.indices.empty()) {
-        return Status::InvalidArgument(Where(f, row) + ": sparse vector must have at least one entry");
+        return Status::InvalidArgument(Where(f, row) +
+                                       ": sparse vector must have at least one entry");
       }
       std::vector<size_t> order(s.indices.size());
       for (size_t k = 0; k < order.size(); ++k) order[k] = k;
@@ -233,7 +247,8 @@ Status NormalizeValue(const FieldSchema& f, const FieldColumn& c, size_t row, No
         uint32_t idx = s.indices[k];
         float val = s.values[k];
         if (idx == std::numeric_limits<uint32_t>::max()) {
-          return Status::InvalidArgument(Where(f, row) + ": sparse index 4294967295 is out of range "
+          return Status::InvalidArgument(Where(f, row) +
+                                         ": sparse index 4294967295 is out of range "
                                          "[0, 4294967295)");
         }
         if (!std::isfinite(val) || val < 0) {
@@ -279,13 +294,25 @@ size_t ExpectedRows(const FieldSchema& f, const FieldColumn& c, std::string* err
       probe.type = f.type;
       size_t n = 0;
       switch (f.type) {
-        case DataType::kFloat: n = c.floats.size(); break;
-        case DataType::kDouble: n = c.doubles.size(); break;
+        case DataType::kFloat:
+          n = c.floats.size();
+          break;
+        case DataType::kDouble:
+          n = c.doubles.size();
+          break;
         case DataType::kVarChar:
-        case DataType::kJson: n = c.strings.size(); break;
-        case DataType::kArray: n = c.arrays.size(); break;
-        case DataType::kSparseFloatVector: n = c.sparse.size(); break;
-        default: n = c.ints.size(); break;
+        case DataType::kJson:
+          n = c.strings.size();
+          break;
+        case DataType::kArray:
+          n = c.arrays.size();
+          break;
+        case DataType::kSparseFloatVector:
+          n = c.sparse.size();
+          break;
+        default:
+          n = c.ints.size();
+          break;
       }
       return n;
     }
@@ -326,9 +353,8 @@ Result<NormalizedBatch> NormalizeColumns(const CollectionSchema& schema,
     }
     if (IsVectorType(f->type) && f->type != DataType::kSparseFloatVector && c.dim != 0 &&
         c.dim != f->dim) {
-      return Status::InvalidArgument("field '" + c.name + "': vector dim " +
-                                     std::to_string(c.dim) + " does not match the schema dim " +
-                                     std::to_string(f->dim));
+      return Status::InvalidArgument("field '" + c.name + "': vector dim " + std::to_string(c.dim) +
+                                     " does not match the schema dim " + std::to_string(f->dim));
     }
     std::string err;
     size_t n = ExpectedRows(*f, c, &err);
@@ -359,8 +385,10 @@ Result<NormalizedBatch> NormalizeColumns(const CollectionSchema& schema,
     if (f.is_primary_key && f.auto_id) {
       for (size_t r = 0; r < rows; ++r) {
         int64_t id = next_id();
-        if (f.type == DataType::kInt64) PutFixed(out.fixed, id);
-        else out.var.push_back(std::to_string(id));
+        if (f.type == DataType::kInt64)
+          PutFixed(out.fixed, id);
+        else
+          out.var.push_back(std::to_string(id));
       }
       continue;
     }
@@ -378,8 +406,10 @@ Result<NormalizedBatch> NormalizeColumns(const CollectionSchema& schema,
         continue;
       }
       if (def_is_value) {
-        if (w > 0) PutDefaultFixed(f, def, out.fixed);
-        else out.var.push_back(std::get<std::string>(*def));
+        if (w > 0)
+          PutDefaultFixed(f, def, out.fixed);
+        else
+          out.var.push_back(std::get<std::string>(*def));
         continue;
       }
       if (!f.nullable) {
@@ -388,8 +418,10 @@ Result<NormalizedBatch> NormalizeColumns(const CollectionSchema& schema,
             " and the field is neither nullable nor has a default value");
       }
       out.valid[r] = 0;
-      if (w > 0) PutDefaultFixed(f, nullptr, out.fixed);
-      else out.var.emplace_back();
+      if (w > 0)
+        PutDefaultFixed(f, nullptr, out.fixed);
+      else
+        out.var.emplace_back();
     }
   }
   return batch;

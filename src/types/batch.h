@@ -15,9 +15,9 @@
 namespace elanus::types {
 
 struct NormColumn {
-  std::string fixed;              // fixed-width types: rows * width bytes
-  std::vector<std::string> var;   // variable-length types: one per row
-  std::vector<uint8_t> valid;     // nullable fields: one per row; empty otherwise
+  std::string fixed;             // fixed-width types: rows * width bytes
+  std::vector<std::string> var;  // variable-length types: one per row
+  std::vector<uint8_t> valid;    // nullable fields: one per row; empty otherwise
 };
 
 struct NormalizedBatch {

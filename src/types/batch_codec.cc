@@ -1,6 +1,7 @@
 // Log encoding of NormalizedBatch:
 //   u64 num_rows, u32 num_columns, then per column:
-//   u64 valid_len, valid bytes; u64 fixed_len, fixed bytes; u64 var_count, var_count × (u32 len, bytes)
+//   u64 valid_len, valid bytes; u64 fixed_len, fixed bytes; u64 var_count, var_count × (u32 len,
+//   bytes)
 #include <cstring>
 
 #include "types/batch.h"

@@ -1,9 +1,9 @@
 #include "types/batch.h"
 
+#include <gtest/gtest.h>
+
 #include <cmath>
 #include <cstring>
-
-#include <gtest/gtest.h>
 
 #include "types/schema_validator.h"
 #include "types/test_schemas.h"
@@ -72,7 +72,8 @@ TEST(BatchTest, ErrorsNameFieldRowAndRule) {
     const char* rows;
     const char* expect;
   } cases[] = {
-      {R"([{"id": 1, "vec": [1], "tags": [], "sp": {"1": 1}}])", "vector has 1 elements, expected 2"},
+      {R"([{"id": 1, "vec": [1], "tags": [], "sp": {"1": 1}}])",
+       "vector has 1 elements, expected 2"},
       {R"([{"id": 1, "vec": [1, 2], "name": "123456789", "tags": [], "sp": {"1": 1}}])",
        "exceeds max_length 8"},
       {R"([{"id": 1, "vec": [1, 2], "tags": ["a","b","c","d"], "sp": {"1": 1}}])",
@@ -136,7 +137,9 @@ TEST(BatchTest, AutoIdGeneratesKeysAndRejectsGivenOnes) {
 
 TEST(BatchTest, EncodeDecodeRoundTripAndTruncationIsCorruption) {
   CollectionSchema s = RichSchema();
-  auto cols = RowsToColumns(s, R"([{"id": 5, "vec": [1, 2], "name": "q", "tags": ["x","y"], "sp": {"2": 1}, "k": [1,2]}])");
+  auto cols = RowsToColumns(
+      s,
+      R"([{"id": 5, "vec": [1, 2], "name": "q", "tags": ["x","y"], "sp": {"2": 1}, "k": [1,2]}])");
   ASSERT_TRUE(cols.ok());
   auto b = NormalizeColumns(s, *cols, NextId);
   ASSERT_TRUE(b.ok());

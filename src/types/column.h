@@ -22,10 +22,12 @@ namespace elanus::types {
 struct ColumnView {
   const uint8_t* fixed = nullptr;         // fixed-width types: rows * width bytes
   const std::string_view* var = nullptr;  // variable-length types: one view per row
-  const uint8_t* valid = nullptr;         // nullable fields: one byte per row (1 = value); else null
+  const uint8_t* valid = nullptr;  // nullable fields: one byte per row (1 = value); else null
 
   template <typename T>
-  const T* As() const { return reinterpret_cast<const T*>(fixed); }
+  const T* As() const {
+    return reinterpret_cast<const T*>(fixed);
+  }
   bool IsNull(size_t i) const { return valid != nullptr && valid[i] == 0; }
 };
 
@@ -33,8 +35,8 @@ struct ColumnView {
 struct ChunkView {
   size_t row_begin = 0;
   size_t rows = 0;
-  const uint64_t* ts = nullptr;       // insert timestamp per row
-  std::vector<ColumnView> columns;    // indexed by the field's position in the schema
+  const uint64_t* ts = nullptr;     // insert timestamp per row
+  std::vector<ColumnView> columns;  // indexed by the field's position in the schema
 };
 
 }  // namespace elanus::types

@@ -25,13 +25,42 @@ void AppendValue(const FieldSchema& f, const ColumnView& col, size_t i, FieldCol
   const uint8_t* p = col.fixed != nullptr ? col.fixed + i * w : nullptr;
   switch (f.type) {
     case DataType::kBool:
-    case DataType::kInt8: out->ints.push_back(*reinterpret_cast<const int8_t*>(p)); return;
-    case DataType::kInt16: { int16_t v; std::memcpy(&v, p, 2); out->ints.push_back(v); return; }
-    case DataType::kInt32: { int32_t v; std::memcpy(&v, p, 4); out->ints.push_back(v); return; }
-    case DataType::kInt64: { int64_t v; std::memcpy(&v, p, 8); out->ints.push_back(v); return; }
-    case DataType::kFloat: { float v; std::memcpy(&v, p, 4); out->floats.push_back(v); return; }
-    case DataType::kDouble: { double v; std::memcpy(&v, p, 8); out->doubles.push_back(v); return; }
-    case DataType::kVarChar: out->strings.emplace_back(col.var[i]); return;
+    case DataType::kInt8:
+      out->ints.push_back(*reinterpret_cast<const int8_t*>(p));
+      return;
+    case DataType::kInt16: {
+      int16_t v;
+      std::memcpy(&v, p, 2);
+      out->ints.push_back(v);
+      return;
+    }
+    case DataType::kInt32: {
+      int32_t v;
+      std::memcpy(&v, p, 4);
+      out->ints.push_back(v);
+      return;
+    }
+    case DataType::kInt64: {
+      int64_t v;
+      std::memcpy(&v, p, 8);
+      out->ints.push_back(v);
+      return;
+    }
+    case DataType::kFloat: {
+      float v;
+      std::memcpy(&v, p, 4);
+      out->floats.push_back(v);
+      return;
+    }
+    case DataType::kDouble: {
+      double v;
+      std::memcpy(&v, p, 8);
+      out->doubles.push_back(v);
+      return;
+    }
+    case DataType::kVarChar:
+      out->strings.emplace_back(col.var[i]);
+      return;
     case DataType::kJson:
       out->strings.emplace_back(col.IsNull(i) ? std::string_view() : col.var[i]);
       return;

@@ -54,13 +54,13 @@ inline uint16_t FloatToHalf(float f) {
   std::memcpy(&u, &f, 4);
   uint32_t sign = (u >> 16) & 0x8000u;
   uint32_t abs = u & 0x7fffffffu;
-  if (abs > 0x7f800000u) return static_cast<uint16_t>(sign | 0x7e00u);  // NaN
+  if (abs > 0x7f800000u) return static_cast<uint16_t>(sign | 0x7e00u);   // NaN
   if (abs >= 0x477ff000u) return static_cast<uint16_t>(sign | 0x7c00u);  // overflow -> inf
   if (abs < 0x38800000u) {  // subnormal or zero in half
     if (abs < 0x33000000u) return static_cast<uint16_t>(sign);
-    uint32_t e = abs >> 23;                    // 102..112
+    uint32_t e = abs >> 23;                      // 102..112
     uint32_t m = (abs & 0x7fffffu) | 0x800000u;  // value = m * 2^(e-150)
-    uint32_t shift = 126 - e;                  // half subnormal = value * 2^24 = m >> shift
+    uint32_t shift = 126 - e;                    // half subnormal = value * 2^24 = m >> shift
     uint32_t res = m >> shift;
     uint32_t rem = m & ((1u << shift) - 1);
     uint32_t halfway = 1u << (shift - 1);

@@ -1,10 +1,10 @@
 #include "types/half.h"
 
+#include <gtest/gtest.h>
+
 #include <cmath>
 #include <limits>
 #include <random>
-
-#include <gtest/gtest.h>
 
 namespace elanus::types {
 namespace {
@@ -24,10 +24,10 @@ TEST(HalfTest, KnownValuesAndRounding) {
   EXPECT_EQ(FloatToHalf(1.0f), 0x3c00);
   EXPECT_EQ(FloatToHalf(-2.0f), 0xc000);
   EXPECT_EQ(FloatToHalf(65504.0f), 0x7bff);
-  EXPECT_EQ(FloatToHalf(1e6f), 0x7c00);                         // overflow -> inf
-  EXPECT_EQ(FloatToHalf(5.960464477539063e-08f), 0x0001);       // smallest subnormal
-  EXPECT_EQ(FloatToHalf(1.0f + 1.0f / 2048), 0x3c00);           // tie rounds to even
-  EXPECT_EQ(FloatToHalf(1.0f + 3.0f / 2048), 0x3c02);           // tie rounds to even (up)
+  EXPECT_EQ(FloatToHalf(1e6f), 0x7c00);                    // overflow -> inf
+  EXPECT_EQ(FloatToHalf(5.960464477539063e-08f), 0x0001);  // smallest subnormal
+  EXPECT_EQ(FloatToHalf(1.0f + 1.0f / 2048), 0x3c00);      // tie rounds to even
+  EXPECT_EQ(FloatToHalf(1.0f + 3.0f / 2048), 0x3c02);      // tie rounds to even (up)
   EXPECT_FLOAT_EQ(HalfToFloat(0x3555), 0.333251953125f);
 }
 
@@ -41,7 +41,8 @@ TEST(HalfTest, BFloat16MatchesTruncationWithRounding) {
     float y = BFloat16ToFloat(FloatToBFloat16(x));
     EXPECT_LE(std::fabs(x - y), std::fabs(x) / 128.0f) << x;
   }
-  EXPECT_TRUE(std::isnan(BFloat16ToFloat(FloatToBFloat16(std::numeric_limits<float>::quiet_NaN()))));
+  EXPECT_TRUE(
+      std::isnan(BFloat16ToFloat(FloatToBFloat16(std::numeric_limits<float>::quiet_NaN()))));
 }
 
 }  // namespace

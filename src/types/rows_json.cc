@@ -2,9 +2,8 @@
 // and dims are checked by NormalizeColumns.
 #include <cmath>
 #include <limits>
-#include <unordered_map>
-
 #include <nlohmann/json.hpp>
+#include <unordered_map>
 
 #include "types/batch.h"
 #include "types/half.h"
@@ -45,8 +44,10 @@ Status AppendArrayElement(const FieldSchema& f, size_t row, const Json& e, Array
     case DataType::kDouble: {
       double d;
       ELANUS_RETURN_IF_ERROR(GetNumber(f, row, e, &d));
-      if (f.element_type == DataType::kFloat) a->floats.push_back(static_cast<float>(d));
-      else a->doubles.push_back(d);
+      if (f.element_type == DataType::kFloat)
+        a->floats.push_back(static_cast<float>(d));
+      else
+        a->doubles.push_back(d);
       return Status::OK();
     }
     case DataType::kVarChar:
@@ -81,12 +82,15 @@ Status AppendJsonValue(const FieldSchema& f, size_t row, const Json& v, FieldCol
     case DataType::kDouble: {
       double d;
       ELANUS_RETURN_IF_ERROR(GetNumber(f, row, v, &d));
-      if (f.type == DataType::kFloat) c->floats.push_back(static_cast<float>(d));
-      else c->doubles.push_back(d);
+      if (f.type == DataType::kFloat)
+        c->floats.push_back(static_cast<float>(d));
+      else
+        c->doubles.push_back(d);
       return Status::OK();
     }
     case DataType::kVarChar:
-      if (!v.is_string()) return Bad(f, row, std::string("expected a string, got ") + v.type_name());
+      if (!v.is_string())
+        return Bad(f, row, std::string("expected a string, got ") + v.type_name());
       c->strings.push_back(v.get<std::string>());
       return Status::OK();
     case DataType::kJson:
@@ -116,14 +120,16 @@ Status AppendJsonValue(const FieldSchema& f, size_t row, const Json& v, FieldCol
       c->sparse.push_back(std::move(s));
       return Status::OK();
     }
-    default: break;
+    default:
+      break;
   }
   // Dense vectors: a JSON array of dim numbers (binary: dim/8 byte values).
   if (!v.is_array()) return Bad(f, row, std::string("expected a vector, got ") + v.type_name());
   size_t expect = f.type == DataType::kBinaryVector ? f.dim / 8 : f.dim;
   if (v.size() != expect) {
-    return Bad(f, row, "vector has " + std::to_string(v.size()) + " elements, expected " +
-                           std::to_string(expect) + " (dim " + std::to_string(f.dim) + ")");
+    return Bad(f, row,
+               "vector has " + std::to_string(v.size()) + " elements, expected " +
+                   std::to_string(expect) + " (dim " + std::to_string(f.dim) + ")");
   }
   for (const Json& e : v) {
     if (f.type == DataType::kFloatVector) {
@@ -143,8 +149,9 @@ Status AppendJsonValue(const FieldSchema& f, size_t row, const Json& v, FieldCol
       int64_t lo = f.type == DataType::kInt8Vector ? -128 : 0;
       int64_t hi = f.type == DataType::kInt8Vector ? 127 : 255;
       if (x < lo || x > hi) {
-        return Bad(f, row, "vector element " + std::to_string(x) + " is outside [" +
-                               std::to_string(lo) + ", " + std::to_string(hi) + "]");
+        return Bad(f, row,
+                   "vector element " + std::to_string(x) + " is outside [" + std::to_string(lo) +
+                       ", " + std::to_string(hi) + "]");
       }
       c->bytes.push_back(static_cast<uint8_t>(static_cast<int8_t>(x)));
     }
@@ -155,18 +162,34 @@ Status AppendJsonValue(const FieldSchema& f, size_t row, const Json& v, FieldCol
 // Placeholder for a missing or null value so every column keeps one slot per row.
 void AppendPlaceholder(const FieldSchema& f, FieldColumn* c) {
   switch (f.type) {
-    case DataType::kFloat: c->floats.push_back(0); break;
-    case DataType::kDouble: c->doubles.push_back(0); break;
+    case DataType::kFloat:
+      c->floats.push_back(0);
+      break;
+    case DataType::kDouble:
+      c->doubles.push_back(0);
+      break;
     case DataType::kVarChar:
-    case DataType::kJson: c->strings.emplace_back(); break;
-    case DataType::kArray: c->arrays.emplace_back(); break;
-    case DataType::kSparseFloatVector: c->sparse.emplace_back(); break;
-    case DataType::kFloatVector: c->floats.resize(c->floats.size() + f.dim); break;
+    case DataType::kJson:
+      c->strings.emplace_back();
+      break;
+    case DataType::kArray:
+      c->arrays.emplace_back();
+      break;
+    case DataType::kSparseFloatVector:
+      c->sparse.emplace_back();
+      break;
+    case DataType::kFloatVector:
+      c->floats.resize(c->floats.size() + f.dim);
+      break;
     case DataType::kBinaryVector:
     case DataType::kFloat16Vector:
     case DataType::kBFloat16Vector:
-    case DataType::kInt8Vector: c->bytes.resize(c->bytes.size() + FixedWidth(f.type, f.dim)); break;
-    default: c->ints.push_back(0); break;
+    case DataType::kInt8Vector:
+      c->bytes.resize(c->bytes.size() + FixedWidth(f.type, f.dim));
+      break;
+    default:
+      c->ints.push_back(0);
+      break;
   }
 }
 
@@ -240,7 +263,8 @@ Result<std::vector<FieldColumn>> RowsToColumns(const CollectionSchema& schema,
     for (FieldColumn& c : cols) {
       if (!c.valid.empty()) c.valid.resize(r + 1, 1);
     }
-    if (dyn != nullptr) meta.strings.push_back(extra.dump(-1, ' ', false, Json::error_handler_t::replace));
+    if (dyn != nullptr)
+      meta.strings.push_back(extra.dump(-1, ' ', false, Json::error_handler_t::replace));
   }
   if (dyn != nullptr) cols.push_back(std::move(meta));
   return cols;

@@ -23,16 +23,16 @@ Status ValidateDefault(const FieldSchema& f) {
   const ScalarValue& v = *f.default_value;
   if (f.is_primary_key) return Invalid(f, "the primary key cannot have a default value");
   if (f.type == DataType::kJson || f.type == DataType::kArray || IsVectorType(f.type)) {
-    return Invalid(f, std::string("a default value is not allowed on ") + DataTypeName(f.type) +
-                          " fields");
+    return Invalid(
+        f, std::string("a default value is not allowed on ") + DataTypeName(f.type) + " fields");
   }
   if (std::holds_alternative<std::monostate>(v)) {
     if (!f.nullable) return Invalid(f, "a null default value requires nullable=true");
     return Status::OK();
   }
   auto mismatch = [&](const char* got) {
-    return Invalid(f, std::string("default value of type ") + got + " does not match " +
-                          DataTypeName(f.type));
+    return Invalid(
+        f, std::string("default value of type ") + got + " does not match " + DataTypeName(f.type));
   };
   switch (f.type) {
     case DataType::kBool:
@@ -89,8 +89,8 @@ Status ValidateField(const FieldSchema& f) {
       break;
     case DataType::kVarChar:
       if (f.max_length < 1 || f.max_length > kMaxVarCharLength) {
-        return Invalid(f, "max_length " + std::to_string(f.max_length) +
-                              " must be in [1, 65535] for VARCHAR");
+        return Invalid(
+            f, "max_length " + std::to_string(f.max_length) + " must be in [1, 65535] for VARCHAR");
       }
       break;
     case DataType::kArray:
@@ -132,8 +132,8 @@ Status ValidateField(const FieldSchema& f) {
   }
   if (f.is_primary_key) {
     if (f.type != DataType::kInt64 && f.type != DataType::kVarChar) {
-      return Invalid(f, std::string("the primary key must be INT64 or VARCHAR, not ") +
-                            DataTypeName(f.type));
+      return Invalid(
+          f, std::string("the primary key must be INT64 or VARCHAR, not ") + DataTypeName(f.type));
     }
     if (f.nullable) return Invalid(f, "the primary key cannot be nullable");
   } else if (f.auto_id) {
@@ -148,7 +148,8 @@ Status ValidateField(const FieldSchema& f) {
     if (f.is_primary_key) return Invalid(f, "the primary key cannot be the partition key");
   }
   if (f.nullable && IsVectorType(f.type)) {
-    return Status::NotSupported("field " + Q(f.name) + ": nullable vector fields are not supported");
+    return Status::NotSupported("field " + Q(f.name) +
+                                ": nullable vector fields are not supported");
   }
   return ValidateDefault(f);
 }
@@ -183,8 +184,8 @@ Status ValidateAndNormalizeSchema(CollectionSchema& schema) {
     return Status::InvalidArgument("collection '" + schema.name + "': the schema has no fields");
   }
   if (schema.fields.size() > kMaxFields) {
-    return Status::InvalidArgument("collection '" + schema.name + "': " +
-                                   std::to_string(schema.fields.size()) +
+    return Status::InvalidArgument("collection '" + schema.name +
+                                   "': " + std::to_string(schema.fields.size()) +
                                    " fields exceed the limit of 64");
   }
   std::set<std::string> names;
@@ -199,8 +200,10 @@ Status ValidateAndNormalizeSchema(CollectionSchema& schema) {
     partition_keys += f.is_partition_key;
   }
   if (pks != 1) {
-    return Status::InvalidArgument("collection '" + schema.name + "': expected exactly one primary "
-                                   "key field, found " + std::to_string(pks));
+    return Status::InvalidArgument("collection '" + schema.name +
+                                   "': expected exactly one primary "
+                                   "key field, found " +
+                                   std::to_string(pks));
   }
   if (vectors == 0) {
     return Status::InvalidArgument("collection '" + schema.name +

@@ -29,17 +29,30 @@ std::string EncodeArray(const ArrayValue& v, DataType et) {
   for (uint32_t i = 0; i < n; ++i) {
     switch (et) {
       case DataType::kBool:
-      case DataType::kInt8: Put(out, static_cast<int8_t>(v.ints[i])); break;
-      case DataType::kInt16: Put(out, static_cast<int16_t>(v.ints[i])); break;
-      case DataType::kInt32: Put(out, static_cast<int32_t>(v.ints[i])); break;
-      case DataType::kInt64: Put(out, v.ints[i]); break;
-      case DataType::kFloat: Put(out, v.floats[i]); break;
-      case DataType::kDouble: Put(out, v.doubles[i]); break;
+      case DataType::kInt8:
+        Put(out, static_cast<int8_t>(v.ints[i]));
+        break;
+      case DataType::kInt16:
+        Put(out, static_cast<int16_t>(v.ints[i]));
+        break;
+      case DataType::kInt32:
+        Put(out, static_cast<int32_t>(v.ints[i]));
+        break;
+      case DataType::kInt64:
+        Put(out, v.ints[i]);
+        break;
+      case DataType::kFloat:
+        Put(out, v.floats[i]);
+        break;
+      case DataType::kDouble:
+        Put(out, v.doubles[i]);
+        break;
       case DataType::kVarChar:
         Put(out, static_cast<uint32_t>(v.strings[i].size()));
         out += v.strings[i];
         break;
-      default: break;
+      default:
+        break;
     }
   }
   return out;
@@ -53,12 +66,42 @@ Result<ArrayValue> DecodeArray(std::string_view in, DataType et) {
   for (uint32_t i = 0; i < n; ++i) {
     switch (et) {
       case DataType::kBool:
-      case DataType::kInt8: { int8_t x; if (!Get(in, &x)) return bad(); v.ints.push_back(x); break; }
-      case DataType::kInt16: { int16_t x; if (!Get(in, &x)) return bad(); v.ints.push_back(x); break; }
-      case DataType::kInt32: { int32_t x; if (!Get(in, &x)) return bad(); v.ints.push_back(x); break; }
-      case DataType::kInt64: { int64_t x; if (!Get(in, &x)) return bad(); v.ints.push_back(x); break; }
-      case DataType::kFloat: { float x; if (!Get(in, &x)) return bad(); v.floats.push_back(x); break; }
-      case DataType::kDouble: { double x; if (!Get(in, &x)) return bad(); v.doubles.push_back(x); break; }
+      case DataType::kInt8: {
+        int8_t x;
+        if (!Get(in, &x)) return bad();
+        v.ints.push_back(x);
+        break;
+      }
+      case DataType::kInt16: {
+        int16_t x;
+        if (!Get(in, &x)) return bad();
+        v.ints.push_back(x);
+        break;
+      }
+      case DataType::kInt32: {
+        int32_t x;
+        if (!Get(in, &x)) return bad();
+        v.ints.push_back(x);
+        break;
+      }
+      case DataType::kInt64: {
+        int64_t x;
+        if (!Get(in, &x)) return bad();
+        v.ints.push_back(x);
+        break;
+      }
+      case DataType::kFloat: {
+        float x;
+        if (!Get(in, &x)) return bad();
+        v.floats.push_back(x);
+        break;
+      }
+      case DataType::kDouble: {
+        double x;
+        if (!Get(in, &x)) return bad();
+        v.doubles.push_back(x);
+        break;
+      }
       case DataType::kVarChar: {
         uint32_t len;
         if (!Get(in, &len) || in.size() < len) return bad();
@@ -66,7 +109,8 @@ Result<ArrayValue> DecodeArray(std::string_view in, DataType et) {
         in.remove_prefix(len);
         break;
       }
-      default: return bad();
+      default:
+        return bad();
     }
   }
   if (!in.empty()) return bad();

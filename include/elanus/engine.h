@@ -1,0 +1,178 @@
+// The Elanus engine: databases > collections > partitions > segments, durable writes with MVCC,
+// exact (FLAT) vector search and scalar query. One Engine owns one storage location (a data
+// directory, or a single file for Lite); a second process opening the same location gets
+// FailedPrecondition. All methods are thread-safe and return errors as values.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "elanus/column.h"
+#include "elanus/schema.h"
+#include "elanus/status.h"
+
+namespace elanus {
+
+struct EngineOptions {
+  enum class Backend { kDataDir, kSingleFile };
+  Backend backend = Backend::kDataDir;
+  std::string path;                  // data directory, or the single .db file
+  bool sync = true;                  // fsync the log before acknowledging writes
+  size_t threads = 0;                // search/query/seal worker threads; 0 = one per core
+  size_t seal_rows = 1 << 20;        // seal a growing segment past this many rows ...
+  size_t seal_bytes = 128ull << 20;  // ... or this many bytes of column data
+  uint64_t seal_idle_ms = 600'000;  // ... or when it saw no write for this long (checked on writes)
+  size_t compact_min_segments = 8;  // automatic compaction after a seal, when a partition has more
+                                    // sealed segments than this (0 disables)
+};
+
+// Primary keys: `ints` for INT64 keys, `strings` for VARCHAR keys.
+struct PrimaryKeys {
+  std::vector<int64_t> ints;
+  std::vector<std::string> strings;
+  size_t size() const { return ints.size() + strings.size(); }
+};
+
+struct MutationResult {
+  PrimaryKeys ids;         // the rows' keys (generated ones for auto_id), in input order
+  uint64_t timestamp = 0;  // hybrid timestamp of the write; read at >= it to see it
+  size_t count = 0;        // rows inserted/upserted or keys deleted
+};
+
+struct PartitionInfo {
+  std::string name;
+  int64_t id = 0;
+  uint64_t created_ts = 0;
+};
+
+struct CollectionInfo {
+  int64_t id = 0;
+  std::string db;
+  CollectionSchema schema;  // normalized: field ids assigned, `$meta` present if dynamic
+  std::vector<PartitionInfo> partitions;
+  uint64_t created_ts = 0;
+};
+
+struct CollectionStats {
+  uint64_t row_count = 0;  // visible rows at the latest timestamp
+  size_t sealed_segments = 0;
+  size_t growing_segments = 0;
+};
+
+struct SearchRequest {
+  std::string db = kDefaultDatabase;
+  std::string collection;
+  std::vector<std::string> partitions;    // empty: all
+  std::string anns_field;                 // empty: the collection's only vector field
+  FieldColumn queries;                    // nq query vectors of the field's type (name ignored)
+  MetricType metric = MetricType::kNone;  // kNone: COSINE for dense, HAMMING binary, IP sparse
+  int64_t limit = 10;                     // top-k per query, 1..16384
+  int64_t offset = 0;                     // offset + limit <= 16384
+  // Range search: keep hits strictly better than `radius` and at least as good as
+  // `range_filter` (for L2: range_filter <= d < radius; for IP/COSINE: radius < s <= range_filter).
+  std::optional<double> radius;
+  std::optional<double> range_filter;
+  std::vector<std::string> output_fields;  // field names, "*" for all, or dynamic keys
+  std::string filter;                      // boolean expression (see docs); empty = all rows
+  uint64_t snapshot_ts = 0;                // read at this timestamp; 0 = latest
+  int32_t round_decimal = -1;              // -1: no rounding
+};
+
+// Flattened like the Milvus protocol: query q's hits are the next topks[q] entries.
+struct SearchResult {
+  size_t nq = 0;
+  std::vector<int64_t> topks;
+  PrimaryKeys ids;
+  std::vector<float> scores;
+  std::vector<FieldColumn> fields;  // one column per output field, one row per hit
+  uint64_t snapshot_ts = 0;
+};
+
+struct QueryRequest {
+  std::string db = kDefaultDatabase;
+  std::string collection;
+  std::vector<std::string> partitions;
+  std::string filter;                      // empty = all rows (then ids or limit is expected)
+  std::optional<PrimaryKeys> ids;          // get-by-key; combined with filter by AND
+  std::vector<std::string> output_fields;  // "*", names, dynamic keys, or "count(*)"
+  int64_t limit = -1;                      // -1: no limit
+  int64_t offset = 0;
+  uint64_t snapshot_ts = 0;
+};
+
+// Rows ordered by primary key. For "count(*)", one INT64 column named "count(*)" with one row.
+struct QueryResult {
+  std::vector<FieldColumn> fields;
+  size_t num_rows = 0;
+  uint64_t snapshot_ts = 0;
+};
+
+class Engine {
+ public:
+  static Result<std::unique_ptr<Engine>> Open(const EngineOptions& options);
+  ~Engine();
+  Engine(const Engine&) = delete;
+  Engine& operator=(const Engine&) = delete;
+
+  // Databases. "default" always exists and cannot be dropped; dropping needs an empty database.
+  Status CreateDatabase(const std::string& name);
+  Status DropDatabase(const std::string& name);
+  Result<std::vector<std::string>> ListDatabases();
+
+  // Collections.
+  Status CreateCollection(const std::string& db, CollectionSchema schema);
+  Status DropCollection(const std::string& db, const std::string& name);
+  Result<bool> HasCollection(const std::string& db, const std::string& name);
+  Result<std::vector<std::string>> ListCollections(const std::string& db);
+  Result<CollectionInfo> DescribeCollection(const std::string& db, const std::string& name);
+  Status RenameCollection(const std::string& db, const std::string& old_name,
+                          const std::string& new_db, const std::string& new_name);
+  Result<CollectionStats> GetCollectionStats(const std::string& db, const std::string& name);
+
+  // Partitions. "_default" always exists and cannot be dropped. Partition-key collections manage
+  // their partitions themselves and refuse these calls.
+  Status CreatePartition(const std::string& db, const std::string& coll, const std::string& name);
+  Status DropPartition(const std::string& db, const std::string& coll, const std::string& name);
+  Result<bool> HasPartition(const std::string& db, const std::string& coll,
+                            const std::string& name);
+  Result<std::vector<PartitionInfo>> ListPartitions(const std::string& db, const std::string& coll);
+
+  // Writes. Acknowledged (returned) only after the log made them durable. `partition` empty means
+  // "_default" (or routing by the partition key).
+  Result<MutationResult> Insert(const std::string& db, const std::string& coll,
+                                const std::string& partition, const std::vector<FieldColumn>& data);
+  Result<MutationResult> InsertRows(const std::string& db, const std::string& coll,
+                                    const std::string& partition, std::string_view json_rows);
+  Result<MutationResult> Upsert(const std::string& db, const std::string& coll,
+                                const std::string& partition, const std::vector<FieldColumn>& data);
+  Result<MutationResult> UpsertRows(const std::string& db, const std::string& coll,
+                                    const std::string& partition, std::string_view json_rows);
+  Result<MutationResult> Delete(const std::string& db, const std::string& coll,
+                                const std::string& partition, const PrimaryKeys& ids);
+  // Delete by filter expression: NotSupported until the filter language lands (see docs).
+  Result<MutationResult> DeleteByFilter(const std::string& db, const std::string& coll,
+                                        const std::string& partition, const std::string& filter);
+
+  // Seals the growing segments and persists them; afterwards the log can be truncated.
+  Status Flush(const std::string& db, const std::string& coll);
+  // Merges sealed segments and drops deleted rows.
+  Status Compact(const std::string& db, const std::string& coll);
+
+  Result<SearchResult> Search(const SearchRequest& request);
+  Result<QueryResult> Query(const QueryRequest& request);
+
+  // A fresh hybrid timestamp (Strong reads use one as their snapshot).
+  uint64_t AllocTimestamp();
+
+  class Impl;
+
+ private:
+  explicit Engine(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace elanus

@@ -1,0 +1,43 @@
+// Catalog records kept in the MetaStore (docs/format/catalog.md), encoded as JSON:
+//   "db/<name>"        {"id", "created_ts"}
+//   "coll/<id>"        CollectionMeta: schema, partitions, sealed segments, delete logs, checkpoint
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "elanus/engine.h"
+
+namespace elanus::engine {
+
+struct SegmentMeta {
+  int64_t id = 0;
+  int64_t partition_id = 0;
+  uint64_t rows = 0;
+  std::string blob;  // BlobStore name of the segment file
+};
+
+struct CollectionMeta {
+  int64_t id = 0;
+  std::string db;
+  uint64_t created_ts = 0;
+  CollectionSchema schema;
+  std::vector<PartitionInfo> partitions;
+  // Every log record of this collection with lsn < checkpoint_lsn is reflected in `segments`
+  // and `deltas`; replay starts there.
+  uint64_t checkpoint_lsn = 0;
+  std::vector<SegmentMeta> segments;
+  std::vector<std::string> deltas;  // delete-mark blobs, applied in order
+};
+
+std::string EncodeCollectionMeta(const CollectionMeta& m);
+Result<CollectionMeta> DecodeCollectionMeta(std::string_view text);
+
+std::string EncodeSchemaJson(const CollectionSchema& s);
+Result<CollectionSchema> DecodeSchemaJson(std::string_view text);
+
+std::string DbKey(const std::string& name);
+std::string CollectionKey(int64_t id);
+
+}  // namespace elanus::engine

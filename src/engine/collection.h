@@ -1,0 +1,130 @@
+// Collection: the runtime state of one collection: its catalog record, segments, primary-key
+// index and unflushed delete marks. Writes are serialized by write_mu_ and applied in timestamp
+// order; readers take a ReadSet (segment snapshots) without blocking writers.
+//
+// MVCC: a row is visible at timestamp T iff ts(row) <= T and deleted_at(row) > T. A later write
+// of the same primary key (insert or upsert) marks the older version deleted at its timestamp,
+// so at most one version of a key is visible at any T.
+#pragma once
+
+#include <atomic>
+#include <memory>
+#include <mutex>
+#include <shared_mutex>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "common/hybrid_clock.h"
+#include "elanus/engine.h"
+#include "engine/catalog_codec.h"
+#include "engine/segment.h"
+#include "storage/storage.h"
+#include "types/batch.h"
+
+namespace elanus::engine {
+
+struct SegmentRead {
+  std::shared_ptr<Segment> segment;
+  Segment::Snapshot snap;
+};
+
+struct ReadSet {
+  std::vector<SegmentRead> segments;
+};
+
+// A row of a segment whose delete mark changed; persisted at the next flush.
+struct DeleteMark {
+  int64_t segment_id;
+  uint64_t row;
+  uint64_t ts;
+};
+
+class Collection {
+ public:
+  Collection(CollectionMeta meta, storage::Storage* storage, HybridClock* clock,
+             const EngineOptions* options);
+
+  // Loads sealed segments and delete marks from the blob store and rebuilds the key index.
+  Status Load();
+
+  int64_t id() const { return id_; }
+  // Copies (the schema never changes after creation, so schema() may be used without a copy).
+  CollectionMeta meta() const;
+  const CollectionSchema& schema() const { return schema_; }
+  void SetName(const std::string& db, const std::string& name);  // caller persists
+
+  // ---- writes (the caller holds write_mu() and has logged the record) ----
+  std::mutex& write_mu() { return write_mu_; }
+  // Row partitions for a batch (routing by partition key or the named partition).
+  Result<std::vector<int64_t>> RoutePartitions(const types::NormalizedBatch& batch,
+                                               const std::string& partition) const;
+  Result<int64_t> PartitionId(const std::string& name) const;
+  void ApplyInsert(uint64_t ts, const std::vector<int64_t>& row_partitions,
+                   const types::NormalizedBatch& batch, storage::Lsn lsn);
+  // Deletes the visible versions of keys (in one partition, or all when partition_id < 0).
+  size_t ApplyDelete(uint64_t ts, int64_t partition_id, const PrimaryKeys& keys, storage::Lsn lsn);
+  PrimaryKeys KeysOf(const types::NormalizedBatch& batch) const;
+
+  // ---- partitions (caller persists meta via the returned record) ----
+  Result<CollectionMeta> WithPartition(const std::string& name, int64_t id, uint64_t ts) const;
+  Result<CollectionMeta> WithoutPartition(const std::string& name) const;
+  void SetPartitions(const std::vector<PartitionInfo>& partitions);  // caller holds write_mu()
+  bool PartitionExists(int64_t partition_id) const;
+
+  // ---- reads ----
+  // Snapshots of the segments of the named partitions (all when empty).
+  Result<ReadSet> Read(const std::vector<std::string>& partitions) const;
+  size_t CountVisible(uint64_t ts) const;
+  // The newest timestamp applied to this collection: a read at it sees every acknowledged write.
+  uint64_t applied_ts() const { return applied_ts_.load(std::memory_order_acquire); }
+
+  // ---- maintenance ----
+  // Held by flushes, compactions and catalog changes of this collection (partitions, rename).
+  std::mutex& flush_mu() { return flush_mu_; }
+  bool NeedsSeal(uint64_t now_ms) const;  // caller holds write_mu()
+  Status Flush();                         // caller must not hold flush_mu() or write_mu()
+  Status Compact();  // flushes first; blocks writers of this collection while it merges
+  // Records with lsn < this bound are no longer needed by this collection.
+  storage::Lsn TruncationBound() const;
+  Status DropData();  // removes this collection's blobs (after the catalog dropped it)
+
+  size_t sealed_segments() const;
+  size_t growing_segments() const;
+
+ private:
+  std::shared_ptr<Segment> GrowingFor(int64_t partition_id);  // write_mu_ held
+  void KillOlder(const types::NormalizedBatch& batch, size_t row, uint64_t ts);
+  void IndexRow(Segment* seg, size_t row, const types::NormalizedBatch& batch, size_t src);
+  void Mark(Segment* seg, size_t row, uint64_t ts);
+  Status WriteDeltaBlob(const std::vector<DeleteMark>& marks, const std::string& name);
+  Status ApplyDeltaBlob(const std::string& name);
+  void RebuildKeyIndex();
+
+  struct RowRef {
+    Segment* seg;
+    uint32_t row;
+  };
+
+  const int64_t id_;
+  const CollectionSchema schema_;
+  const size_t pk_pos_;
+  storage::Storage* storage_;
+  HybridClock* clock_;
+  const EngineOptions* options_;
+
+  std::mutex flush_mu_;                 // one flush or compaction at a time
+  std::mutex write_mu_;                 // serializes writers; guards the members below marked (W)
+  mutable std::shared_mutex state_mu_;  // guards meta_, segments_ (readers shared)
+  CollectionMeta meta_;
+  std::vector<std::shared_ptr<Segment>> segments_;                 // in creation order
+  std::unordered_map<int64_t, std::shared_ptr<Segment>> growing_;  // (W) partition -> growing
+  std::unordered_map<int64_t, RowRef> int_index_;                  // (W) latest version per key
+  std::unordered_map<std::string, RowRef> str_index_;              // (W)
+  std::vector<DeleteMark> pending_marks_;                          // (W) since checkpoint
+  std::vector<std::shared_ptr<Segment>> unflushed_;  // (W) frozen segments a failed flush left
+  std::atomic<storage::Lsn> last_lsn_{0};            // highest applied record of this collection
+  std::atomic<uint64_t> applied_ts_{0};
+};
+
+}  // namespace elanus::engine

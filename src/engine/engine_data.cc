@@ -1,0 +1,225 @@
+// Engine: the write path (log, then apply), reads, flush, compaction and the maintenance thread.
+#include <chrono>
+#include <cstdio>
+
+#include "engine/engine_impl.h"
+#include "engine/read_path.h"
+#include "engine/wal_record.h"
+
+namespace elanus {
+
+using engine::Collection;
+
+namespace {
+
+uint64_t SteadyMs() {
+  return static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                   std::chrono::steady_clock::now().time_since_epoch())
+                                   .count());
+}
+
+Status CheckKeys(const CollectionSchema& schema, const PrimaryKeys& ids) {
+  const FieldSchema* pk = schema.PrimaryKey();
+  bool str = pk->type == DataType::kVarChar;
+  if (str ? !ids.ints.empty() : !ids.strings.empty()) {
+    return Status::InvalidArgument(std::string("primary key '") + pk->name + "' is " +
+                                   DataTypeName(pk->type) + "; the given keys are " +
+                                   (str ? "integers" : "strings"));
+  }
+  return Status::OK();
+}
+
+}  // namespace
+
+Result<MutationResult> Engine::Impl::Write(const std::string& db, const std::string& coll_name,
+                                           const std::string& partition,
+                                           const std::vector<FieldColumn>& data, bool upsert) {
+  ELANUS_ASSIGN_OR_RETURN(auto coll, Find(db, coll_name));
+  const CollectionSchema& schema = coll->schema();
+  const FieldSchema* pk = schema.PrimaryKey();
+  // Upsert into an auto_id collection: the given keys are replaced by rows with new keys.
+  std::vector<FieldColumn> input;
+  const std::vector<FieldColumn>* cols = &data;
+  PrimaryKeys replaced;
+  if (upsert && pk->auto_id) {
+    bool found = false;
+    for (const FieldColumn& c : data) {
+      if (c.name == pk->name) {
+        found = true;
+        if (pk->type == DataType::kInt64)
+          replaced.ints = c.ints;
+        else
+          replaced.strings = c.strings;
+      } else {
+        input.push_back(c);
+      }
+    }
+    if (!found) {
+      return Status::InvalidArgument("upsert needs the primary key '" + pk->name +
+                                     "' of the rows to replace");
+    }
+    cols = &input;
+  }
+  ELANUS_ASSIGN_OR_RETURN(types::NormalizedBatch batch,
+                          types::NormalizeColumns(schema, *cols, [this] {
+                            return static_cast<int64_t>(clock_.Now());
+                          }));
+  if (upsert && pk->auto_id && replaced.size() != batch.num_rows) {
+    return Status::InvalidArgument("upsert: " + std::to_string(replaced.size()) +
+                                   " primary keys for " + std::to_string(batch.num_rows) + " rows");
+  }
+  ELANUS_ASSIGN_OR_RETURN(std::vector<int64_t> parts, coll->RoutePartitions(batch, partition));
+  MutationResult result;
+  result.ids = coll->KeysOf(batch);
+  result.count = batch.num_rows;
+  bool seal = false;
+  {
+    std::lock_guard<std::mutex> w(coll->write_mu());
+    uint64_t ts = clock_.Now();
+    std::string rec;
+    bool explicit_delete = upsert && pk->auto_id;
+    engine::EncodeWalHeader(
+        {explicit_delete ? engine::WalType::kUpsert : engine::WalType::kInsert, coll->id(), ts},
+        &rec);
+    if (explicit_delete) engine::EncodeKeys(replaced, &rec);
+    engine::EncodeInsert(parts, batch, &rec);
+    ELANUS_ASSIGN_OR_RETURN(storage::Lsn lsn, storage_.log->Append(rec));
+    if (explicit_delete) coll->ApplyDelete(ts, -1, replaced, lsn);
+    coll->ApplyInsert(ts, parts, batch, lsn);
+    result.timestamp = ts;
+    seal = coll->NeedsSeal(SteadyMs());
+  }
+  if (seal) {
+    std::lock_guard<std::mutex> l(maint_mu_);
+    wake_ = true;
+    maint_cv_.notify_all();
+  }
+  return result;
+}
+
+Result<MutationResult> Engine::Impl::Delete(const std::string& db, const std::string& coll_name,
+                                            const std::string& partition, const PrimaryKeys& ids) {
+  ELANUS_ASSIGN_OR_RETURN(auto coll, Find(db, coll_name));
+  ELANUS_RETURN_IF_ERROR(CheckKeys(coll->schema(), ids));
+  int64_t pid = -1;
+  if (!partition.empty()) {
+    ELANUS_ASSIGN_OR_RETURN(pid, coll->PartitionId(partition));
+  }
+  MutationResult result;
+  result.ids = ids;
+  result.count = ids.size();
+  std::lock_guard<std::mutex> w(coll->write_mu());
+  uint64_t ts = clock_.Now();
+  std::string rec;
+  engine::EncodeWalHeader({engine::WalType::kDelete, coll->id(), ts}, &rec);
+  rec.append(reinterpret_cast<const char*>(&pid), 8);
+  engine::EncodeKeys(ids, &rec);
+  ELANUS_ASSIGN_OR_RETURN(storage::Lsn lsn, storage_.log->Append(rec));
+  coll->ApplyDelete(ts, pid, ids, lsn);
+  result.timestamp = ts;
+  return result;
+}
+
+Status Engine::Impl::TruncateLog() {
+  storage::Lsn bound = storage_.log->NextLsn();
+  std::vector<std::shared_ptr<Collection>> all;
+  {
+    std::shared_lock l(catalog_mu_);
+    for (const auto& [id, c] : colls_) all.push_back(c);
+  }
+  for (const auto& c : all) bound = std::min(bound, c->TruncationBound());
+  return storage_.log->Truncate(bound);
+}
+
+Status Engine::Impl::Flush(const std::string& db, const std::string& coll_name) {
+  ELANUS_ASSIGN_OR_RETURN(auto coll, Find(db, coll_name));
+  ELANUS_RETURN_IF_ERROR(coll->Flush());
+  return TruncateLog();
+}
+
+Status Engine::Impl::Compact(const std::string& db, const std::string& coll_name) {
+  ELANUS_ASSIGN_OR_RETURN(auto coll, Find(db, coll_name));
+  ELANUS_RETURN_IF_ERROR(coll->Compact());
+  return TruncateLog();
+}
+
+void Engine::Impl::MaintenanceLoop() {
+  std::unique_lock<std::mutex> l(maint_mu_);
+  while (!stop_) {
+    maint_cv_.wait_for(l, std::chrono::seconds(1), [this] { return stop_ || wake_; });
+    if (stop_) break;
+    wake_ = false;
+    l.unlock();
+    std::vector<std::shared_ptr<Collection>> all;
+    {
+      std::shared_lock cl(catalog_mu_);
+      for (const auto& [id, c] : colls_) all.push_back(c);
+    }
+    bool flushed = false;
+    for (const auto& c : all) {
+      bool seal;
+      {
+        std::lock_guard<std::mutex> w(c->write_mu());
+        seal = c->NeedsSeal(SteadyMs());
+      }
+      if (!seal) continue;
+      Status st = c->Flush();
+      if (!st.ok()) {
+        std::fprintf(stderr, "elanus: background flush of collection %lld failed: %s\n",
+                     static_cast<long long>(c->id()), st.ToString().c_str());
+        continue;
+      }
+      flushed = true;
+      if (options_.compact_min_segments > 0 &&
+          c->sealed_segments() > options_.compact_min_segments) {
+        st = c->Compact();
+        if (!st.ok()) {
+          std::fprintf(stderr, "elanus: background compaction of collection %lld failed: %s\n",
+                       static_cast<long long>(c->id()), st.ToString().c_str());
+        }
+      }
+    }
+    if (flushed) {
+      Status st = TruncateLog();
+      if (!st.ok())
+        std::fprintf(stderr, "elanus: log truncation failed: %s\n", st.ToString().c_str());
+    }
+    l.lock();
+  }
+}
+
+Result<uint64_t> Engine::Impl::ReadTs(Collection& c, uint64_t requested) {
+  if (requested == 0) return c.applied_ts();
+  if (c.applied_ts() < requested) {
+    // A write with a timestamp below `requested` may be in flight: wait for it to be applied.
+    std::lock_guard<std::mutex> w(c.write_mu());
+  }
+  return requested;
+}
+
+Result<SearchResult> Engine::Impl::Search(const SearchRequest& req) {
+  ELANUS_ASSIGN_OR_RETURN(auto coll, Find(req.db, req.collection));
+  engine::PreparedSearch prep;
+  ELANUS_RETURN_IF_ERROR(engine::PrepareSearch(coll->schema(), req, &prep));
+  if (!req.filter.empty()) {
+    return Status::NotSupported(
+        "filter expressions are not supported by this build yet (filter: \"" + req.filter + "\")");
+  }
+  ELANUS_ASSIGN_OR_RETURN(uint64_t ts, ReadTs(*coll, req.snapshot_ts));
+  ELANUS_ASSIGN_OR_RETURN(engine::ReadSet rs, coll->Read(req.partitions));
+  return engine::ExecuteSearch(coll->schema(), req, prep, rs, nullptr, ts, pool_.get());
+}
+
+Result<QueryResult> Engine::Impl::Query(const QueryRequest& req) {
+  ELANUS_ASSIGN_OR_RETURN(auto coll, Find(req.db, req.collection));
+  if (!req.filter.empty()) {
+    return Status::NotSupported(
+        "filter expressions are not supported by this build yet (filter: \"" + req.filter + "\")");
+  }
+  if (req.ids) ELANUS_RETURN_IF_ERROR(CheckKeys(coll->schema(), *req.ids));
+  ELANUS_ASSIGN_OR_RETURN(uint64_t ts, ReadTs(*coll, req.snapshot_ts));
+  ELANUS_ASSIGN_OR_RETURN(engine::ReadSet rs, coll->Read(req.partitions));
+  return engine::ExecuteQuery(coll->schema(), req, rs, nullptr, ts);
+}
+
+}  // namespace elanus

@@ -1,0 +1,80 @@
+// Engine::Impl: the catalog of databases and collections, recovery, the write and read paths,
+// and the maintenance thread that seals idle or full segments and compacts.
+#pragma once
+
+#include <condition_variable>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <shared_mutex>
+#include <thread>
+#include <unordered_map>
+
+#include "common/hybrid_clock.h"
+#include "common/thread_pool.h"
+#include "elanus/engine.h"
+#include "engine/collection.h"
+#include "storage/storage.h"
+
+namespace elanus {
+
+class Engine::Impl {
+ public:
+  explicit Impl(const EngineOptions& options) : options_(options) {}
+  ~Impl();
+
+  Status Open();
+
+  // Catalog.
+  Status CreateDatabase(const std::string& name);
+  Status DropDatabase(const std::string& name);
+  std::vector<std::string> ListDatabases();
+  Status CreateCollection(const std::string& db, CollectionSchema schema);
+  Status DropCollection(const std::string& db, const std::string& name);
+  Result<std::shared_ptr<engine::Collection>> Find(const std::string& db, const std::string& name);
+  std::vector<std::string> ListCollections(const std::string& db);
+  Status RenameCollection(const std::string& db, const std::string& old_name,
+                          const std::string& new_db, const std::string& new_name);
+  Status CreatePartition(const std::string& db, const std::string& coll, const std::string& name);
+  Status DropPartition(const std::string& db, const std::string& coll, const std::string& name);
+
+  // Writes.
+  Result<MutationResult> Write(const std::string& db, const std::string& coll,
+                               const std::string& partition, const std::vector<FieldColumn>& data,
+                               bool upsert);
+  Result<MutationResult> Delete(const std::string& db, const std::string& coll,
+                                const std::string& partition, const PrimaryKeys& ids);
+  Status Flush(const std::string& db, const std::string& coll);
+  Status Compact(const std::string& db, const std::string& coll);
+
+  // Reads.
+  Result<SearchResult> Search(const SearchRequest& req);
+  Result<QueryResult> Query(const QueryRequest& req);
+  uint64_t Now() { return clock_.Now(); }
+
+ private:
+  Status Replay();
+  Status TruncateLog();
+  Result<uint64_t> ReadTs(engine::Collection& c, uint64_t requested);
+  void MaintenanceLoop();
+  Status CheckDb(const std::string& db);  // catalog_mu_ held
+
+  EngineOptions options_;
+  storage::Storage storage_;
+  HybridClock clock_;
+  std::unique_ptr<ThreadPool> pool_;
+
+  std::mutex ddl_mu_;  // serializes catalog changes
+  std::shared_mutex catalog_mu_;
+  std::map<std::string, uint64_t> dbs_;  // name -> created ts; guarded by catalog_mu_
+  std::unordered_map<int64_t, std::shared_ptr<engine::Collection>> colls_;  // catalog_mu_
+  std::map<std::pair<std::string, std::string>, int64_t> names_;            // catalog_mu_
+
+  std::mutex maint_mu_;
+  std::condition_variable maint_cv_;
+  bool stop_ = false;  // guarded by maint_mu_
+  bool wake_ = false;  // guarded by maint_mu_
+  std::thread maintenance_;
+};
+
+}  // namespace elanus

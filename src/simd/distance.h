@@ -1,0 +1,119 @@
+// Distance kernels used by every index. Internal header (not part of the public API).
+//
+// Two implementations of every kernel:
+//   elanus::simd::ref::X  plain scalar loops, the specification; tests compare against it.
+//   elanus::simd::X       SIMD, dispatched at runtime (Highway HWY_DYNAMIC_DISPATCH) to the best
+//                         target the CPU supports (SSSE3/SSE4/AVX2/AVX-512), no -march needed.
+//
+// Contracts shared by all kernels:
+//   - Pointers may be unaligned. Only [p, p + dim) is read (never past the end), so a vector may
+//     end at the last byte of a page.
+//   - dim == 0 (or nbytes == 0, or an == bn == 0) is valid and yields 0.
+//   - Pure functions, thread-safe, no allocation.
+//   - float results are accumulated in float with several partial sums; they differ from ref::
+//   (which
+//     accumulates in double) only by summation rounding: |simd - ref| <= ~dim * FLT_EPSILON *
+//     sum|term|. Inputs with NaN/Inf give NaN/Inf (not otherwise specified).
+//   - int8 and binary kernels accumulate exactly in integers; the SIMD and ref:: results are
+//     bit-identical. int8 sums are exact in int64 and rounded to float once at the end.
+#ifndef ELANUS_SIMD_DISTANCE_H_
+#define ELANUS_SIMD_DISTANCE_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+namespace elanus::simd {
+
+// ---- float32 ----------------------------------------------------------------------------------
+// a, b: [dim] floats.
+float L2Sqr(const float* a, const float* b, size_t dim);  // sum (a_i - b_i)^2
+float InnerProduct(const float* a, const float* b, size_t dim);
+float Norm(const float* a, size_t dim);  // sqrt(sum a_i^2)
+
+// ---- float16 / bfloat16, stored as uint16_t bit patterns ---------------------------------------
+// F16 is IEEE 754 binary16; BF16 is the top 16 bits of a binary32. Values are widened exactly to
+// float and then treated as the float32 kernels.
+float L2SqrF16(const uint16_t* a, const uint16_t* b, size_t dim);
+float InnerProductF16(const uint16_t* a, const uint16_t* b, size_t dim);
+float NormF16(const uint16_t* a, size_t dim);
+float L2SqrBF16(const uint16_t* a, const uint16_t* b, size_t dim);
+float InnerProductBF16(const uint16_t* a, const uint16_t* b, size_t dim);
+float NormBF16(const uint16_t* a, size_t dim);
+
+// ---- int8: exact integer accumulation (int64), returned as float ------------------------------
+float L2SqrI8(const int8_t* a, const int8_t* b, size_t dim);
+float InnerProductI8(const int8_t* a, const int8_t* b, size_t dim);
+float NormI8(const int8_t* a, size_t dim);  // sqrt of the exact sum of squares
+
+// ---- binary: packed bits, nbytes = dim / 8 (bit order irrelevant) -------------------------------
+uint32_t Hamming(const uint8_t* a, const uint8_t* b, size_t nbytes);  // popcount(a ^ b)
+// 1 - popcount(a & b) / popcount(a | b); 0 when both vectors are all-zero.
+float Jaccard(const uint8_t* a, const uint8_t* b, size_t nbytes);
+
+// ---- sparse -------------------------------------------------------------------------------------
+// ai[an], bi[bn]: strictly increasing indices (sorted, unique; caller's responsibility, not
+// checked); av[an], bv[bn]: the matching values. Returns sum over common indices of av * bv,
+// accumulated in double in index order (so it equals ref:: exactly). Empty or disjoint inputs give
+// 0.
+float SparseInnerProduct(const uint32_t* ai, const float* av, size_t an, const uint32_t* bi,
+                         const float* bv, size_t bn);
+
+// ---- batch: one query against n rows ----------------------------------------------------------
+// q: [dim]; base: [n][dim] row-major, row i at base + i * dim; out: [n], out[i] = distance(q, row
+// i). out must not alias q or base. Several rows are processed per query load, with software
+// prefetch; out[i] equals L2Sqr(q, row i) / InnerProduct(q, row i) up to summation rounding.
+void L2SqrBatch(const float* q, const float* base, size_t n, size_t dim, float* out);
+void InnerProductBatch(const float* q, const float* base, size_t n, size_t dim, float* out);
+
+// ---- conversions (scalar, exact bit manipulation, round-to-nearest-even) -----------------------
+float F16ToF32(uint16_t h);
+uint16_t F32ToF16(float f);  // overflow -> +-Inf; NaN -> quiet NaN keeping sign
+float BF16ToF32(uint16_t h);
+uint16_t F32ToBF16(float f);  // NaN -> quiet NaN keeping sign
+// Bulk widening, SIMD dispatched. in: [n], out: [n]; must not alias.
+void F16ToF32Array(const uint16_t* in, size_t n, float* out);
+void BF16ToF32Array(const uint16_t* in, size_t n, float* out);
+
+// ---- runtime target ----------------------------------------------------------------------------
+// Name of the SIMD target that the dispatched kernels currently use, e.g. "AVX2", "AVX3" (AVX-512).
+const char* ActiveTarget();
+
+// For tests and benchmarks only: Highway target bits (HWY_AVX2, ...) that this library was compiled
+// for AND the CPU supports, best first.
+std::vector<int64_t> AvailableTargets();
+const char* TargetName(int64_t target);
+// Restricts dispatch to `target` (one of AvailableTargets()); 0 restores normal CPU detection.
+// Process-global, not thread-safe: call only while no kernel runs on another thread.
+void ForceTargetForTest(int64_t target);
+
+namespace ref {
+float L2Sqr(const float* a, const float* b, size_t dim);
+float InnerProduct(const float* a, const float* b, size_t dim);
+float Norm(const float* a, size_t dim);
+float L2SqrF16(const uint16_t* a, const uint16_t* b, size_t dim);
+float InnerProductF16(const uint16_t* a, const uint16_t* b, size_t dim);
+float NormF16(const uint16_t* a, size_t dim);
+float L2SqrBF16(const uint16_t* a, const uint16_t* b, size_t dim);
+float InnerProductBF16(const uint16_t* a, const uint16_t* b, size_t dim);
+float NormBF16(const uint16_t* a, size_t dim);
+float L2SqrI8(const int8_t* a, const int8_t* b, size_t dim);
+float InnerProductI8(const int8_t* a, const int8_t* b, size_t dim);
+float NormI8(const int8_t* a, size_t dim);
+uint32_t Hamming(const uint8_t* a, const uint8_t* b, size_t nbytes);
+float Jaccard(const uint8_t* a, const uint8_t* b, size_t nbytes);
+float SparseInnerProduct(const uint32_t* ai, const float* av, size_t an, const uint32_t* bi,
+                         const float* bv, size_t bn);
+void L2SqrBatch(const float* q, const float* base, size_t n, size_t dim, float* out);
+void InnerProductBatch(const float* q, const float* base, size_t n, size_t dim, float* out);
+// Independent arithmetic implementations (ldexp / nearbyint on doubles, no bit tricks), used to
+// check the bit-manipulating versions above.
+float F16ToF32(uint16_t h);
+uint16_t F32ToF16(float f);
+float BF16ToF32(uint16_t h);
+uint16_t F32ToBF16(float f);
+}  // namespace ref
+
+}  // namespace elanus::simd
+
+#endif  // ELANUS_SIMD_DISTANCE_H_

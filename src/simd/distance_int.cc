@@ -1,0 +1,252 @@
+// SIMD int8 and binary kernels (exact integer arithmetic), compiled once per Highway target and
+// dispatched at runtime; plus the sparse inner product (scalar, no dispatch).
+#undef HWY_TARGET_INCLUDE
+#define HWY_TARGET_INCLUDE "simd/distance_int.cc"
+#include "hwy/foreach_target.h"  // IWYU pragma: keep
+// Must come after foreach_target.h.
+#include <algorithm>
+#include <bit>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+
+#include "hwy/highway.h"
+#include "simd/distance.h"
+#include "simd/distance_internal.h"
+
+HWY_BEFORE_NAMESPACE();
+namespace elanus::simd::HWY_NAMESPACE {
+namespace hn = hwy::HWY_NAMESPACE;
+
+// ---- int8 ---------------------------------------------------------------------------------------
+// int8 -> int16 (differences fit: |a - b| <= 255), then pairwise multiply-add into int32 lanes
+// (pmaddwd / vpdpwssd). Each pair adds at most 2 * 255^2 to one lane, so the int32 lanes are
+// flushed into an int64 total every kBlock elements: the sum of a block's terms, and so every
+// partial sum of them, is at most kBlock * 255^2 < 2^31.
+
+using DI32 = hn::ScalableTag<int32_t>;
+#if HWY_TARGET == HWY_SCALAR
+using DI16 = hn::Rebind<int16_t, DI32>;  // one lane; there are no two-lane scalar vectors
+#else
+using DI16 = hn::Repartition<int16_t, DI32>;
+#endif
+using DI8 = hn::Rebind<int8_t, DI16>;
+constexpr size_t kI8Block = 16384;
+static_assert(kI8Block * 255 * 255 < (size_t{1} << 31), "int32 lanes could overflow");
+
+template <bool kL2, bool kUnary>
+HWY_INLINE int64_t I8Reduce(const int8_t* HWY_RESTRICT a, const int8_t* HWY_RESTRICT b,
+                            size_t dim) {
+  const DI32 d32;
+  const DI16 d16;
+  const DI8 d8;
+  const size_t N = hn::Lanes(d16);
+  // Multiplies x by y (or x by x), pairwise-adds into sum0 (some targets also use sum1).
+  auto step = [&](hn::Vec<DI16> x, hn::Vec<DI16> y, hn::Vec<DI32> sum0, hn::Vec<DI32>& sum1) {
+    if constexpr (kL2) x = hn::Sub(x, y);
+    if constexpr (kL2 || kUnary) y = x;
+    return hn::ReorderWidenMulAccumulate(d32, x, y, sum0, sum1);
+  };
+  auto load = [&](const int8_t* p) { return hn::PromoteTo(d16, hn::LoadU(d8, p)); };
+
+  int64_t total = 0;
+  for (size_t start = 0; start < dim; start += kI8Block) {
+    const size_t end = std::min(dim, start + kI8Block);
+    auto s0 = hn::Zero(d32), s1 = hn::Zero(d32), c0 = hn::Zero(d32), c1 = hn::Zero(d32);
+    size_t i = start;
+    for (; i + 2 * N <= end; i += 2 * N) {
+      const auto x0 = load(a + i), x1 = load(a + i + N);
+      s0 = step(x0, kUnary ? x0 : load(b + i), s0, c0);
+      s1 = step(x1, kUnary ? x1 : load(b + i + N), s1, c1);
+    }
+    for (; i + N <= end; i += N) {
+      const auto x0 = load(a + i);
+      s0 = step(x0, kUnary ? x0 : load(b + i), s0, c0);
+    }
+    if (i < end) {
+      int8_t ta[HWY_LANES(int16_t)] = {}, tb[HWY_LANES(int16_t)] = {};
+      std::copy(a + i, a + end, ta);
+      if constexpr (!kUnary) std::copy(b + i, b + end, tb);
+      const auto x0 = load(ta);
+      s1 = step(x0, kUnary ? x0 : load(tb), s1, c1);
+    }
+    const auto sum = hn::Add(hn::Add(s0, s1), hn::Add(c0, c1));
+    total += hn::GetLane(hn::SumOfLanes(d32, sum));
+  }
+  return total;
+}
+
+int64_t L2SqrI8Impl(const int8_t* a, const int8_t* b, size_t dim) {
+  return I8Reduce<true, false>(a, b, dim);
+}
+int64_t DotI8Impl(const int8_t* a, const int8_t* b, size_t dim) {
+  return I8Reduce<false, false>(a, b, dim);
+}
+int64_t SelfDotI8Impl(const int8_t* a, size_t dim) { return I8Reduce<false, true>(a, a, dim); }
+
+// ---- binary -------------------------------------------------------------------------------------
+// Bytes are combined (xor / and / or) as u8 vectors, then counted into u64 lanes: with AVX-512
+// VPOPCNTDQ (AVX3_DL) directly, otherwise by a per-byte table popcount summed with psadbw
+// (SumsOf8).
+
+#if HWY_TARGET == HWY_SCALAR
+// One-lane vectors cannot be reinterpreted between u8 and u64; count 8 bytes at a time instead.
+template <class Op>
+HWY_INLINE uint64_t CountBits(const uint8_t* a, const uint8_t* b, size_t nbytes, Op op) {
+  uint64_t n = 0;
+  size_t i = 0;
+  for (; i + 8 <= nbytes; i += 8) {
+    uint64_t x, y;
+    std::memcpy(&x, a + i, 8);
+    std::memcpy(&y, b + i, 8);
+    n += std::popcount(op(x, y));
+  }
+  for (; i < nbytes; ++i) n += std::popcount(static_cast<uint8_t>(op(a[i], b[i])));
+  return n;
+}
+
+uint64_t HammingImpl(const uint8_t* a, const uint8_t* b, size_t nbytes) {
+  return CountBits(a, b, nbytes, [](auto x, auto y) { return x ^ y; });
+}
+void IntersectUnionImpl(const uint8_t* a, const uint8_t* b, size_t nbytes, uint64_t* counts) {
+  counts[0] = CountBits(a, b, nbytes, [](auto x, auto y) { return x & y; });
+  counts[1] = CountBits(a, b, nbytes, [](auto x, auto y) { return x | y; });
+}
+
+#else  // HWY_TARGET != HWY_SCALAR
+
+using DU64 = hn::ScalableTag<uint64_t>;
+using DU8 = hn::Repartition<uint8_t, DU64>;
+using VU8 = hn::Vec<DU8>;
+using VU64 = hn::Vec<DU64>;
+
+// Popcount of every byte of v, as partial sums in u64 lanes.
+HWY_INLINE VU64 Count(VU8 v) {
+#if HWY_TARGET == HWY_AVX3_DL
+  return hn::PopulationCount(hn::BitCast(DU64(), v));
+#else
+  return hn::SumsOf8(hn::PopulationCount(v));
+#endif
+}
+
+// Calls body(va, vb) for each vector of bytes; the tail is zero-padded (zero bytes count 0 bits
+// under xor / and / or).
+template <class Body>
+HWY_INLINE void ForEachVector(const uint8_t* HWY_RESTRICT a, const uint8_t* HWY_RESTRICT b,
+                              size_t nbytes, Body body) {
+  const DU8 d8;
+  const size_t N = hn::Lanes(d8);
+  size_t i = 0;
+  if (nbytes >= 2 * N) {
+    for (; i <= nbytes - 2 * N; i += 2 * N) {
+      body(hn::LoadU(d8, a + i), hn::LoadU(d8, b + i), 0);
+      body(hn::LoadU(d8, a + i + N), hn::LoadU(d8, b + i + N), 1);
+    }
+  }
+  for (; i + N <= nbytes; i += N) body(hn::LoadU(d8, a + i), hn::LoadU(d8, b + i), 0);
+  if (i < nbytes) {
+    uint8_t ta[HWY_LANES(uint8_t)] = {}, tb[HWY_LANES(uint8_t)] = {};
+    std::copy(a + i, a + nbytes, ta);
+    std::copy(b + i, b + nbytes, tb);
+    body(hn::LoadU(d8, ta), hn::LoadU(d8, tb), 1);
+  }
+}
+
+uint64_t HammingImpl(const uint8_t* a, const uint8_t* b, size_t nbytes) {
+  const DU64 d64;
+  VU64 acc[2] = {hn::Zero(d64), hn::Zero(d64)};
+  ForEachVector(a, b, nbytes,
+                [&](VU8 x, VU8 y, int k) { acc[k] = hn::Add(acc[k], Count(hn::Xor(x, y))); });
+  return hn::GetLane(hn::SumOfLanes(d64, hn::Add(acc[0], acc[1])));
+}
+
+// counts[0] = popcount(a & b), counts[1] = popcount(a | b).
+void IntersectUnionImpl(const uint8_t* a, const uint8_t* b, size_t nbytes, uint64_t* counts) {
+  const DU64 d64;
+  VU64 inter[2] = {hn::Zero(d64), hn::Zero(d64)};
+  VU64 uni[2] = {hn::Zero(d64), hn::Zero(d64)};
+  ForEachVector(a, b, nbytes, [&](VU8 x, VU8 y, int k) {
+    inter[k] = hn::Add(inter[k], Count(hn::And(x, y)));
+    uni[k] = hn::Add(uni[k], Count(hn::Or(x, y)));
+  });
+  counts[0] = hn::GetLane(hn::SumOfLanes(d64, hn::Add(inter[0], inter[1])));
+  counts[1] = hn::GetLane(hn::SumOfLanes(d64, hn::Add(uni[0], uni[1])));
+}
+
+#endif  // HWY_TARGET == HWY_SCALAR
+
+}  // namespace elanus::simd::HWY_NAMESPACE
+HWY_AFTER_NAMESPACE();
+
+#if HWY_ONCE
+#include <cmath>
+
+namespace elanus::simd {
+
+HWY_EXPORT(L2SqrI8Impl);
+HWY_EXPORT(DotI8Impl);
+HWY_EXPORT(SelfDotI8Impl);
+HWY_EXPORT(HammingImpl);
+HWY_EXPORT(IntersectUnionImpl);
+
+float L2SqrI8(const int8_t* a, const int8_t* b, size_t dim) {
+  return static_cast<float>(HWY_DYNAMIC_DISPATCH(L2SqrI8Impl)(a, b, dim));
+}
+float InnerProductI8(const int8_t* a, const int8_t* b, size_t dim) {
+  return static_cast<float>(HWY_DYNAMIC_DISPATCH(DotI8Impl)(a, b, dim));
+}
+float NormI8(const int8_t* a, size_t dim) {
+  const int64_t s = HWY_DYNAMIC_DISPATCH(SelfDotI8Impl)(a, dim);
+  return static_cast<float>(std::sqrt(static_cast<double>(s)));
+}
+
+uint32_t Hamming(const uint8_t* a, const uint8_t* b, size_t nbytes) {
+  return static_cast<uint32_t>(HWY_DYNAMIC_DISPATCH(HammingImpl)(a, b, nbytes));
+}
+
+float Jaccard(const uint8_t* a, const uint8_t* b, size_t nbytes) {
+  uint64_t counts[2];
+  HWY_DYNAMIC_DISPATCH(IntersectUnionImpl)(a, b, nbytes, counts);
+  return detail::JaccardFromCounts(counts[0], counts[1]);
+}
+
+// Merge join. When one side is much shorter (e.g. a short query against a long document), each of
+// its indices is found in the other by galloping (exponential then binary search) instead, which
+// costs O(small * log(large)) rather than O(small + large). Products are added in increasing index
+// order into a double either way, so the result is identical to ref::SparseInnerProduct.
+float SparseInnerProduct(const uint32_t* ai, const float* av, size_t an, const uint32_t* bi,
+                         const float* bv, size_t bn) {
+  constexpr size_t kGallopRatio = 16;
+  if (an > bn) {  // make a the shorter side
+    std::swap(ai, bi);
+    std::swap(av, bv);
+    std::swap(an, bn);
+  }
+  double s = 0;
+  if (an * kGallopRatio < bn) {
+    size_t j = 0;
+    for (size_t i = 0; i < an && j < bn; ++i) {
+      const uint32_t key = ai[i];
+      size_t step = 1, hi = j;
+      while (hi < bn && bi[hi] < key) {  // gallop: find hi with bi[hi] >= key
+        j = hi + 1;
+        hi += step;
+        step *= 2;
+      }
+      j = static_cast<size_t>(std::lower_bound(bi + j, bi + std::min(hi, bn), key) - bi);
+      if (j < bn && bi[j] == key) s += static_cast<double>(av[i]) * bv[j++];
+    }
+    return static_cast<float>(s);
+  }
+  size_t i = 0, j = 0;
+  while (i < an && j < bn) {
+    const uint32_t x = ai[i], y = bi[j];
+    if (x == y) s += static_cast<double>(av[i]) * bv[j];
+    i += (x <= y);
+    j += (y <= x);
+  }
+  return static_cast<float>(s);
+}
+
+}  // namespace elanus::simd
+#endif  // HWY_ONCE
