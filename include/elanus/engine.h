@@ -20,9 +20,9 @@ namespace elanus {
 struct EngineOptions {
   enum class Backend { kDataDir, kSingleFile };
   Backend backend = Backend::kDataDir;
-  std::string path;                  // data directory, or the single .db file
-  bool sync = true;                  // fsync the log before acknowledging writes
-  size_t threads = 0;                // search/query/seal worker threads; 0 = one per core
+  std::string path;    // data directory, or the single .db file
+  bool sync = true;    // fsync the log before acknowledging writes
+  size_t threads = 0;  // threads working on one search, the caller included; 0 = one per core
   size_t seal_rows = 1 << 20;        // seal a growing segment past this many rows ...
   size_t seal_bytes = 128ull << 20;  // ... or this many bytes of column data
   uint64_t seal_idle_ms = 600'000;  // ... or when it saw no write for this long (checked on writes)

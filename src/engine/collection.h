@@ -88,6 +88,9 @@ class Collection {
   // Records with lsn < this bound are no longer needed by this collection.
   storage::Lsn TruncationBound() const;
   Status DropData();  // removes this collection's blobs (after the catalog dropped it)
+  // After this, Flush and Compact do nothing (a background flush must not write a dropped
+  // collection back into the catalog). Caller holds flush_mu().
+  void MarkDropped() { dropped_ = true; }
 
   size_t sealed_segments() const;
   size_t growing_segments() const;
@@ -114,7 +117,8 @@ class Collection {
   const EngineOptions* options_;
 
   std::mutex flush_mu_;                 // one flush or compaction at a time
-  std::mutex write_mu_;                 // serializes writers; guards the members below marked (W)
+  bool dropped_ = false;                // guarded by flush_mu_
+  mutable std::mutex write_mu_;         // serializes writers; guards the members below marked (W)
   mutable std::shared_mutex state_mu_;  // guards meta_, segments_ (readers shared)
   CollectionMeta meta_;
   std::vector<std::shared_ptr<Segment>> segments_;                 // in creation order

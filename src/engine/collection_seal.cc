@@ -66,6 +66,7 @@ Status Collection::ApplyDeltaBlob(const std::string& name) {
 
 Status Collection::Flush() {
   std::lock_guard fl(flush_mu_);
+  if (dropped_) return Status::OK();
   std::vector<std::shared_ptr<Segment>> frozen;
   std::vector<DeleteMark> marks;
   storage::Lsn checkpoint;
@@ -137,7 +138,7 @@ Status Collection::Flush() {
 }
 
 storage::Lsn Collection::TruncationBound() const {
-  std::lock_guard w(const_cast<std::mutex&>(write_mu_));
+  std::lock_guard w(write_mu_);
   storage::Lsn cp = meta().checkpoint_lsn;
   bool unflushed = !growing_.empty() || !unflushed_.empty() || !pending_marks_.empty();
   for (const auto& [pid, seg] : growing_) unflushed |= seg->NumRows() > 0;
@@ -148,6 +149,7 @@ storage::Lsn Collection::TruncationBound() const {
 Status Collection::Compact() {
   ELANUS_RETURN_IF_ERROR(Flush());
   std::lock_guard fl(flush_mu_);
+  if (dropped_) return Status::OK();
   std::lock_guard w(write_mu_);
   std::vector<std::shared_ptr<Segment>> sealed;
   {

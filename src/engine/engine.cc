@@ -1,6 +1,8 @@
 // The public Engine API: thin forwarding to Engine::Impl.
 #include "elanus/engine.h"
 
+#include <algorithm>
+
 #include "engine/engine_impl.h"
 
 namespace elanus {
@@ -25,9 +27,13 @@ Status Engine::DropCollection(const std::string& db, const std::string& name) {
   return impl_->DropCollection(db, name);
 }
 Result<bool> Engine::HasCollection(const std::string& db, const std::string& name) {
+  auto dbs = impl_->ListDatabases();
+  if (std::find(dbs.begin(), dbs.end(), db) == dbs.end()) {
+    return Status::NotFound("database '" + db + "' does not exist");
+  }
   auto c = impl_->Find(db, name);
   if (c.ok()) return true;
-  if (c.status().IsNotFound() && c.status().message().rfind("collection", 0) == 0) return false;
+  if (c.status().IsNotFound()) return false;
   return c.status();
 }
 Result<std::vector<std::string>> Engine::ListCollections(const std::string& db) {

@@ -31,7 +31,9 @@ Status Engine::Impl::Open() {
   } else {
     ELANUS_ASSIGN_OR_RETURN(storage_, storage::OpenSingleFile(options_.path, lo));
   }
-  pool_ = std::make_unique<ThreadPool>(options_.threads);
+  // The calling thread works too, so `threads` total means threads - 1 pool workers.
+  size_t threads = options_.threads != 0 ? options_.threads : std::thread::hardware_concurrency();
+  if (threads > 1) pool_ = std::make_unique<ThreadPool>(threads - 1);
 
   ELANUS_ASSIGN_OR_RETURN(auto db_rows, storage_.meta->Scan("db/"));
   for (const auto& [key, value] : db_rows) {
