@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # The whole test suite: installs dependencies, checks formatting, builds the Release and the
 # ASan+UBSan configurations, runs every unit and cross-process test under both, then the
-# end-to-end SDK tests against a real server (when built).
+# end-to-end tests that drive a real `elanus serve` with the real pymilvus (2.6.x and 3.0.x).
 # Usage: scripts/test.sh [--fast]     (--fast: Release only, no sanitizer build)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-bash scripts/install-deps.sh
+bash scripts/install-deps.sh --e2e
 
 echo "== clang-format check"
 files=$(git ls-files 'include/*.h' 'src/*.h' 'src/*.cc' 'tools/*.cc' 'tests/*.cc' 'bench/*.cc' 2>/dev/null || true)
@@ -33,8 +33,11 @@ if [ "${1:-}" != "--fast" ]; then
   run_preset asan
 fi
 
-if [ -d tests/e2e ] && [ -x build/release/tools/elanus ] && [ -f tests/requirements.txt ]; then
-  echo "== end-to-end tests (real SDKs against elanus serve)"
-  python3 -m pip install -q -r tests/requirements.txt
-  ELANUS_BIN=build/release/tools/elanus python3 -m pytest -q tests/e2e
-fi
+echo "== end-to-end tests: the real pymilvus (pinned 2.6.x) against elanus serve"
+ELANUS_BIN=build/release/tools/elanus build/e2e-venv/bin/python -m pytest -q tests/e2e
+
+echo "== end-to-end tests: the newest pymilvus 3.0.x against elanus serve"
+venv3=build/e2e-venv-3x
+[ -x "$venv3/bin/python" ] || python3 -m venv "$venv3"
+"$venv3/bin/python" -m pip install -q -r tests/requirements-3x.txt
+ELANUS_BIN=build/release/tools/elanus "$venv3/bin/python" -m pytest -q tests/e2e

@@ -7,6 +7,9 @@
 #include <string>
 
 #include "elanus/engine.h"
+#ifdef ELANUS_HAVE_SERVER
+#include "server/serve.h"
+#endif
 
 namespace {
 
@@ -93,6 +96,7 @@ int Demo(const std::string& dir, int rows, int dim) {
 void Usage() {
   std::fprintf(stderr,
                "usage: elanus demo [--data-dir DIR] [--rows N] [--dim D]\n"
+               "       elanus serve [--port P] [--data-dir DIR] ...  (see elanus serve --help)\n"
                "  demo   create a collection in DIR (default ./elanus-data), insert N vectors\n"
                "         (default 10000, dim 128), run a search and a count, flush\n");
 }
@@ -105,6 +109,9 @@ int main(int argc, char** argv) {
     return 2;
   }
   std::string cmd = argv[1];
+#ifdef ELANUS_HAVE_SERVER
+  if (cmd == "serve") return elanus::server::RunServe(argc - 1, argv + 1);
+#endif
   std::string dir = "./elanus-data";
   int rows = 10000, dim = 128;
   for (int i = 2; i < argc; ++i) {

@@ -78,6 +78,7 @@ struct SearchRequest {
   std::optional<double> range_filter;
   std::vector<std::string> output_fields;  // field names, "*" for all, or dynamic keys
   std::string filter;                      // boolean expression (see docs); empty = all rows
+  std::string filter_params;               // JSON object binding the filter's {templates}
   uint64_t snapshot_ts = 0;                // read at this timestamp; 0 = latest
   int32_t round_decimal = -1;              // -1: no rounding
 };
@@ -97,6 +98,7 @@ struct QueryRequest {
   std::string collection;
   std::vector<std::string> partitions;
   std::string filter;                      // empty = all rows (then ids or limit is expected)
+  std::string filter_params;               // JSON object binding the filter's {templates}
   std::optional<PrimaryKeys> ids;          // get-by-key; combined with filter by AND
   std::vector<std::string> output_fields;  // "*", names, dynamic keys, or "count(*)"
   int64_t limit = -1;                      // -1: no limit
@@ -153,9 +155,10 @@ class Engine {
                                     const std::string& partition, std::string_view json_rows);
   Result<MutationResult> Delete(const std::string& db, const std::string& coll,
                                 const std::string& partition, const PrimaryKeys& ids);
-  // Delete by filter expression: NotSupported until the filter language lands (see docs).
+  // Deletes the rows visible now that match `filter`; `count` is the number of rows deleted.
   Result<MutationResult> DeleteByFilter(const std::string& db, const std::string& coll,
-                                        const std::string& partition, const std::string& filter);
+                                        const std::string& partition, const std::string& filter,
+                                        const std::string& filter_params = "");
 
   // Seals the growing segments and persists them; afterwards the log can be truncated.
   Status Flush(const std::string& db, const std::string& coll);

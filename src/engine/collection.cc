@@ -270,18 +270,37 @@ Result<CollectionMeta> Collection::WithoutPartition(const std::string& name) con
 void Collection::SetPartitions(const std::vector<PartitionInfo>& partitions) {
   std::unordered_set<int64_t> keep;
   for (const PartitionInfo& p : partitions) keep.insert(p.id);
-  std::unique_lock l(state_mu_);
-  meta_.partitions = partitions;
-  std::erase_if(meta_.segments, [&](const SegmentMeta& s) { return !keep.count(s.partition_id); });
-  std::erase_if(segments_, [&](const auto& s) { return !keep.count(s->partition_id()); });
-  for (auto it = growing_.begin(); it != growing_.end();) {
-    it = keep.count(it->first) ? std::next(it) : growing_.erase(it);
-  }
-  // Drop references to the removed segments (caller holds write_mu_).
+  // References into removed segments go first, while the segments are still alive (caller holds
+  // write_mu_).
   auto gone = [&](const RowRef& r) { return !keep.count(r.seg->partition_id()); };
   std::erase_if(int_index_, [&](const auto& kv) { return gone(kv.second); });
   std::erase_if(str_index_, [&](const auto& kv) { return gone(kv.second); });
   std::erase_if(unflushed_, [&](const auto& s) { return !keep.count(s->partition_id()); });
+  for (auto it = growing_.begin(); it != growing_.end();) {
+    it = keep.count(it->first) ? std::next(it) : growing_.erase(it);
+  }
+  std::unique_lock l(state_mu_);
+  meta_.partitions = partitions;
+  std::erase_if(meta_.segments, [&](const SegmentMeta& s) { return !keep.count(s.partition_id); });
+  std::erase_if(segments_, [&](const auto& s) { return !keep.count(s->partition_id()); });
+}
+
+std::vector<std::string> Collection::PartitionsForKeys(
+    const std::vector<ScalarValue>& values) const {
+  std::shared_lock l(state_mu_);
+  size_t n = meta_.partitions.size();
+  std::vector<bool> hit(n, false);
+  for (const ScalarValue& v : values) {
+    if (std::holds_alternative<int64_t>(v)) {
+      hit[Mix64(static_cast<uint64_t>(std::get<int64_t>(v))) % n] = true;
+    } else if (std::holds_alternative<std::string>(v)) {
+      hit[HashString(std::get<std::string>(v)) % n] = true;
+    }
+  }
+  std::vector<std::string> names;
+  for (size_t i = 0; i < n; ++i)
+    if (hit[i]) names.push_back(meta_.partitions[i].name);
+  return names;
 }
 
 bool Collection::PartitionExists(int64_t pid) const {

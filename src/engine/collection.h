@@ -71,6 +71,8 @@ class Collection {
   Result<CollectionMeta> WithoutPartition(const std::string& name) const;
   void SetPartitions(const std::vector<PartitionInfo>& partitions);  // caller holds write_mu()
   bool PartitionExists(int64_t partition_id) const;
+  // Names of the partitions that rows with these partition-key values are routed to.
+  std::vector<std::string> PartitionsForKeys(const std::vector<ScalarValue>& values) const;
 
   // ---- reads ----
   // Snapshots of the segments of the named partitions (all when empty).

@@ -115,12 +115,11 @@ Result<MutationResult> Engine::Delete(const std::string& db, const std::string& 
                                       const std::string& partition, const PrimaryKeys& ids) {
   return impl_->Delete(db, coll, partition, ids);
 }
-Result<MutationResult> Engine::DeleteByFilter(const std::string&, const std::string&,
-                                              const std::string&, const std::string& filter) {
-  return Status::NotSupported(
-      "delete by filter expression is not supported by this build yet "
-      "(filter: \"" +
-      filter + "\")");
+Result<MutationResult> Engine::DeleteByFilter(const std::string& db, const std::string& coll,
+                                              const std::string& partition,
+                                              const std::string& filter,
+                                              const std::string& filter_params) {
+  return impl_->DeleteByFilter(db, coll, partition, filter, filter_params);
 }
 
 Status Engine::Flush(const std::string& db, const std::string& coll) {

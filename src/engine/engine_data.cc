@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "engine/engine_impl.h"
+#include "engine/filter.h"
 #include "engine/read_path.h"
 #include "engine/wal_record.h"
 
@@ -201,25 +202,64 @@ Result<SearchResult> Engine::Impl::Search(const SearchRequest& req) {
   ELANUS_ASSIGN_OR_RETURN(auto coll, Find(req.db, req.collection));
   engine::PreparedSearch prep;
   ELANUS_RETURN_IF_ERROR(engine::PrepareSearch(coll->schema(), req, &prep));
-  if (!req.filter.empty()) {
-    return Status::NotSupported(
-        "filter expressions are not supported by this build yet (filter: \"" + req.filter + "\")");
-  }
+  ELANUS_ASSIGN_OR_RETURN(auto plan,
+                          engine::CompileFilter(coll->schema(), req.filter, req.filter_params));
   ELANUS_ASSIGN_OR_RETURN(uint64_t ts, ReadTs(*coll, req.snapshot_ts));
-  ELANUS_ASSIGN_OR_RETURN(engine::ReadSet rs, coll->Read(req.partitions));
-  return engine::ExecuteSearch(coll->schema(), req, prep, rs, nullptr, ts, pool_.get());
+  bool none = false;
+  auto parts = engine::PrunePartitions(*coll, plan.get(), req.partitions, &none);
+  engine::ReadSet rs;
+  if (!none) {
+    ELANUS_ASSIGN_OR_RETURN(rs, coll->Read(parts));
+  }
+  ELANUS_ASSIGN_OR_RETURN(engine::FilterBits bits,
+                          engine::EvaluateFilter(plan.get(), coll->schema(), rs, pool_.get()));
+  return engine::ExecuteSearch(coll->schema(), req, prep, rs, plan ? &bits : nullptr, ts,
+                               pool_.get());
 }
 
 Result<QueryResult> Engine::Impl::Query(const QueryRequest& req) {
   ELANUS_ASSIGN_OR_RETURN(auto coll, Find(req.db, req.collection));
-  if (!req.filter.empty()) {
-    return Status::NotSupported(
-        "filter expressions are not supported by this build yet (filter: \"" + req.filter + "\")");
-  }
   if (req.ids) ELANUS_RETURN_IF_ERROR(CheckKeys(coll->schema(), *req.ids));
+  ELANUS_ASSIGN_OR_RETURN(auto plan,
+                          engine::CompileFilter(coll->schema(), req.filter, req.filter_params));
   ELANUS_ASSIGN_OR_RETURN(uint64_t ts, ReadTs(*coll, req.snapshot_ts));
-  ELANUS_ASSIGN_OR_RETURN(engine::ReadSet rs, coll->Read(req.partitions));
-  return engine::ExecuteQuery(coll->schema(), req, rs, nullptr, ts);
+  bool none = false;
+  auto parts = engine::PrunePartitions(*coll, plan.get(), req.partitions, &none);
+  engine::ReadSet rs;
+  if (!none) {
+    ELANUS_ASSIGN_OR_RETURN(rs, coll->Read(parts));
+  }
+  ELANUS_ASSIGN_OR_RETURN(engine::FilterBits bits,
+                          engine::EvaluateFilter(plan.get(), coll->schema(), rs, pool_.get()));
+  return engine::ExecuteQuery(coll->schema(), req, rs, plan ? &bits : nullptr, ts);
+}
+
+Result<MutationResult> Engine::Impl::DeleteByFilter(const std::string& db,
+                                                    const std::string& coll_name,
+                                                    const std::string& partition,
+                                                    const std::string& filter,
+                                                    const std::string& params) {
+  ELANUS_ASSIGN_OR_RETURN(auto coll, Find(db, coll_name));
+  if (filter.find_first_not_of(" \t\r\n") == std::string::npos) {
+    return Status::InvalidArgument("delete needs a filter expression or primary keys");
+  }
+  // Resolve the matching keys at the newest applied timestamp, then delete them by key.
+  QueryRequest q;
+  q.db = db;
+  q.collection = coll_name;
+  q.filter = filter;
+  q.filter_params = params;
+  if (!partition.empty()) q.partitions = {partition};
+  ELANUS_ASSIGN_OR_RETURN(QueryResult r, Query(q));
+  PrimaryKeys keys;
+  keys.ints = std::move(r.fields[0].ints);
+  keys.strings = std::move(r.fields[0].strings);
+  if (keys.size() == 0) {
+    MutationResult none;
+    none.timestamp = coll->applied_ts();
+    return none;
+  }
+  return Delete(db, coll_name, partition, keys);
 }
 
 }  // namespace elanus

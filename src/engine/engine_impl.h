@@ -44,6 +44,9 @@ class Engine::Impl {
                                bool upsert);
   Result<MutationResult> Delete(const std::string& db, const std::string& coll,
                                 const std::string& partition, const PrimaryKeys& ids);
+  Result<MutationResult> DeleteByFilter(const std::string& db, const std::string& coll,
+                                        const std::string& partition, const std::string& filter,
+                                        const std::string& params);
   Status Flush(const std::string& db, const std::string& coll);
   Status Compact(const std::string& db, const std::string& coll);
 

@@ -13,7 +13,8 @@ namespace elanus::expr {
 
 // Limits that keep hostile input from exhausting the stack or memory.
 inline constexpr size_t kMaxExpressionBytes = 4 << 20;
-inline constexpr int kMaxExpressionDepth = 1000;
+inline constexpr int kMaxExpressionDepth =
+    200;  // deep enough for any real filter, shallow enough for small (sanitizer) stacks
 
 // Parses a non-empty filter. Fails with InvalidArgument ("line L, column C: ...") on syntax
 // errors and with NotSupported for Milvus constructs that Elanus does not implement

@@ -1,0 +1,74 @@
+#include "engine/filter.h"
+
+#include <algorithm>
+
+#include "expr/evaluator.h"
+
+namespace elanus::engine {
+
+Result<std::unique_ptr<const expr::Plan>> CompileFilter(const CollectionSchema& schema,
+                                                        const std::string& filter,
+                                                        const std::string& params_json) {
+  if (filter.find_first_not_of(" \t\r\n") == std::string::npos) {
+    if (!params_json.empty() && params_json != "{}") {
+      return Status::InvalidArgument("filter parameters given without a filter expression");
+    }
+    return std::unique_ptr<const expr::Plan>();
+  }
+  expr::TemplateParams params;
+  if (!params_json.empty()) {
+    ELANUS_ASSIGN_OR_RETURN(params, expr::ParseTemplateParamsJson(params_json));
+  }
+  auto plan = expr::Compile(filter, schema, params);
+  if (!plan.ok()) return plan.status().WithContext("filter \"" + filter + "\"");
+  if ((*plan)->MatchesAll()) return std::unique_ptr<const expr::Plan>();
+  return std::move(plan).value();
+}
+
+std::vector<std::string> PrunePartitions(const Collection& coll, const expr::Plan* plan,
+                                         const std::vector<std::string>& requested, bool* none) {
+  *none = false;
+  if (plan == nullptr || coll.schema().PartitionKey() == nullptr) return requested;
+  const auto& values = plan->PartitionKeyValues();
+  if (!values) return requested;
+  std::vector<std::string> names = coll.PartitionsForKeys(*values);
+  if (!requested.empty()) {
+    std::erase_if(names, [&](const std::string& n) {
+      return std::find(requested.begin(), requested.end(), n) == requested.end();
+    });
+  }
+  *none = names.empty();
+  return names;
+}
+
+Result<FilterBits> EvaluateFilter(const expr::Plan* plan, const CollectionSchema& schema,
+                                  const ReadSet& rs, ThreadPool* pool) {
+  FilterBits bits;
+  if (plan == nullptr) return bits;
+  bits.reserve(rs.segments.size());
+  struct Task {
+    size_t seg, chunk;
+  };
+  std::vector<Task> tasks;
+  for (size_t s = 0; s < rs.segments.size(); ++s) {
+    bits.emplace_back(rs.segments[s].snap.rows);
+    for (size_t c = 0; c < rs.segments[s].snap.chunks.size(); ++c) tasks.push_back({s, c});
+  }
+  // Chunks of one segment write disjoint bit ranges, but may share a 64-bit word at their
+  // boundary; chunk starts are multiples of 1024 rows (or 0), so words are never shared.
+  std::vector<Status> errors(tasks.size());
+  auto run = [&](size_t t) {
+    const Task& task = tasks[t];
+    errors[t] = expr::EvaluateChunk(*plan, schema, rs.segments[task.seg].snap.chunks[task.chunk],
+                                    &bits[task.seg]);
+  };
+  if (pool != nullptr && tasks.size() > 1) {
+    pool->ParallelFor(tasks.size(), run);
+  } else {
+    for (size_t t = 0; t < tasks.size(); ++t) run(t);
+  }
+  for (const Status& st : errors) ELANUS_RETURN_IF_ERROR(st);
+  return bits;
+}
+
+}  // namespace elanus::engine

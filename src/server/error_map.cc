@@ -1,0 +1,84 @@
+#include "server/error_map.h"
+
+#include <string_view>
+
+namespace elanus::server {
+namespace {
+
+constexpr std::string_view kNotLoadedPrefix = "collection not loaded";
+constexpr std::string_view kIndexNotFoundPrefix = "index not found";
+
+bool StartsWith(const std::string& s, std::string_view prefix) {
+  return s.compare(0, prefix.size(), prefix) == 0;
+}
+
+MilvusError Make(int32_t code, int32_t legacy, std::string_view what, const Status& st,
+                 bool retriable = false) {
+  MilvusError e{code, legacy, std::string(), retriable};
+  // Service-layer errors already start with the Milvus text; engine messages get it prefixed so
+  // clients that match on Milvus wording ("collection not found") keep working.
+  if (StartsWith(st.message(), what))
+    e.reason = st.message();
+  else
+    e.reason = std::string(what) + ": " + st.message();
+  return e;
+}
+
+}  // namespace
+
+Status CollectionNotLoadedError(const std::string& collection) {
+  return Status::FailedPrecondition(std::string(kNotLoadedPrefix) + "[collection=" + collection +
+                                    "]");
+}
+
+Status IndexNotFoundError(const std::string& detail) {
+  return Status::NotFound(std::string(kIndexNotFoundPrefix) + "[" + detail + "]");
+}
+
+MilvusError ToMilvusError(const Status& st) {
+  const std::string& m = st.message();
+  switch (st.code()) {
+    case StatusCode::kOk:
+      return MilvusError{};
+    case StatusCode::kNotFound:
+      // The engine names the missing object first: "collection 'x' does not exist ...".
+      if (StartsWith(m, "collection '"))
+        return Make(kMilvusCollectionNotFound, kLegacyCollectionNotExists, "collection not found",
+                    st);
+      if (StartsWith(m, "database '"))
+        return Make(kMilvusDatabaseNotFound, kLegacyUnexpectedError, "database not found", st);
+      if (StartsWith(m, "partition '"))
+        return Make(kMilvusPartitionNotFound, kLegacyUnexpectedError, "partition not found", st);
+      if (StartsWith(m, kIndexNotFoundPrefix))
+        return Make(kMilvusIndexNotFound, kLegacyIndexNotExist, kIndexNotFoundPrefix, st);
+      return Make(kMilvusUnexpected, kLegacyUnexpectedError, "not found", st);
+    case StatusCode::kInvalidArgument:
+      return Make(kMilvusParameterInvalid, kLegacyIllegalArgument, "invalid parameter", st);
+    case StatusCode::kAlreadyExists:
+      return Make(kMilvusParameterInvalid, kLegacyIllegalArgument, "already exists", st);
+    case StatusCode::kNotSupported:
+      return Make(3000, kLegacyUnexpectedError, "unsupported operation", st);
+    case StatusCode::kFailedPrecondition:
+      if (StartsWith(m, kNotLoadedPrefix))
+        return Make(kMilvusCollectionNotLoaded, kLegacyUnexpectedError, kNotLoadedPrefix, st);
+      return Make(kMilvusUnexpected, kLegacyUnexpectedError, "failed precondition", st);
+    case StatusCode::kResourceExhausted:
+      return Make(250, kLegacyUnexpectedError, "general capacity exceeded", st);
+    case StatusCode::kUnavailable:
+      return Make(2, kLegacyUnexpectedError, "service unavailable", st, /*retriable=*/true);
+    case StatusCode::kTimeout:
+      return Make(10001, kLegacyUnexpectedError, "timeout", st);
+    case StatusCode::kPermissionDenied:
+      return Make(1401, 3, "privilege not permitted", st);
+    case StatusCode::kUnauthenticated:
+      return Make(1400, 3, "not authenticated", st);
+    case StatusCode::kCorruption:
+    case StatusCode::kIOError:
+    case StatusCode::kInternal:
+    case StatusCode::kAborted:
+      break;
+  }
+  return Make(kMilvusUnexpected, kLegacyUnexpectedError, "unexpected error", st);
+}
+
+}  // namespace elanus::server

@@ -1,0 +1,107 @@
+#include "server/serve.h"
+
+#include <grpcpp/grpcpp.h>
+#include <grpcpp/resource_quota.h>
+#include <signal.h>
+
+#include <algorithm>
+#include <chrono>
+#include <climits>
+#include <cstdio>
+#include <memory>
+#include <thread>
+
+#include "elanus/engine.h"
+#include "server/grpc_service.h"
+#include "server/health_http.h"
+#include "server/server_options.h"
+#include "server/service.h"
+
+namespace elanus::server {
+namespace {
+
+constexpr auto kShutdownGrace = std::chrono::seconds(30);
+
+void Log(const std::string& msg) {
+  std::fprintf(stderr, "elanus: %s\n", msg.c_str());
+  std::fflush(stderr);
+}
+
+}  // namespace
+
+int RunServe(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    if (std::string(argv[i]) == "--help" || std::string(argv[i]) == "-h") {
+      std::fputs(ServeUsage(), stdout);
+      return 0;
+    }
+  }
+  auto opts = ParseServeOptions(argc, argv);
+  if (!opts.ok()) {
+    Log(opts.status().message());
+    std::fputs(ServeUsage(), stderr);
+    return 2;
+  }
+  // Block the shutdown signals before any thread starts, so every thread inherits the mask and
+  // only the sigwait below receives them.
+  sigset_t sigs;
+  sigemptyset(&sigs);
+  sigaddset(&sigs, SIGINT);
+  sigaddset(&sigs, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &sigs, nullptr);
+  signal(SIGPIPE, SIG_IGN);
+
+  EngineOptions eo;
+  eo.path = opts->data_dir;
+  eo.sync = opts->sync;
+  auto engine = Engine::Open(eo);
+  if (!engine.ok()) {
+    Log("opening data directory '" + opts->data_dir + "': " + engine.status().ToString());
+    return 1;
+  }
+  ServiceLayer service(engine->get());
+  GrpcService grpc_service(&service);
+
+  int threads = opts->threads > 0
+                    ? opts->threads
+                    : std::max(4, 2 * static_cast<int>(std::thread::hardware_concurrency()));
+  grpc::ResourceQuota quota("elanus");
+  quota.SetMaxThreads(threads);
+  grpc::ServerBuilder builder;
+  std::string addr = opts->host + ":" + std::to_string(opts->port);
+  int bound_port = 0;
+  builder.AddListeningPort(addr, grpc::InsecureServerCredentials(), &bound_port);
+  builder.SetResourceQuota(quota);
+  builder.SetMaxReceiveMessageSize(INT_MAX);  // pymilvus sends up to 2 GiB
+  builder.SetMaxSendMessageSize(INT_MAX);
+  builder.RegisterService(&grpc_service);
+  std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
+  if (server == nullptr || bound_port == 0) {
+    Log("cannot listen on " + addr);
+    return 1;
+  }
+
+  HealthServer health;
+  if (opts->health_port > 0) {
+    Status st = health.Start(opts->host, opts->health_port);
+    if (!st.ok()) Log("warning: " + st.message() + " (continuing without /healthz)");
+  }
+  Log("serving the Milvus protocol on " + opts->host + ":" + std::to_string(bound_port) +
+      " (data dir " + opts->data_dir + ", " + std::to_string(threads) + " threads)");
+
+  int sig = 0;
+  while (sigwait(&sigs, &sig) != 0) {
+  }
+  Log(std::string("received ") + (sig == SIGINT ? "SIGINT" : "SIGTERM") + ", shutting down");
+  // Stop accepting; in-flight calls get the grace period to finish, then are cancelled.
+  server->Shutdown(std::chrono::system_clock::now() + kShutdownGrace);
+  server->Wait();
+  health.Stop();
+  Status st = service.FlushAll();
+  if (!st.ok()) Log("flush at shutdown failed: " + st.ToString());
+  engine->reset();
+  Log("stopped");
+  return st.ok() ? 0 : 1;
+}
+
+}  // namespace elanus::server
