@@ -41,3 +41,6 @@ venv3=build/e2e-venv-3x
 [ -x "$venv3/bin/python" ] || python3 -m venv "$venv3"
 "$venv3/bin/python" -m pip install -q -r tests/requirements-3x.txt
 ELANUS_BIN=build/release/tools/elanus "$venv3/bin/python" -m pytest -q tests/e2e
+
+echo "== SDK smoke tests: the official Node.js, Go and Java Milvus SDKs against elanus serve"
+ELANUS_BIN=build/release/tools/elanus bash tests/sdk/run.sh

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -57,6 +58,28 @@ struct CollectionInfo {
   uint64_t created_ts = 0;
 };
 
+// A vector index on one field. Types: FLAT, HNSW, HNSW_SQ, IVF_FLAT, IVF_SQ8, BIN_FLAT,
+// BIN_IVF_FLAT, and AUTOINDEX (HNSW M=18 efConstruction=240 for dense vectors, BIN_IVF_FLAT for
+// binary). Build parameters use Milvus's names ("M", "efConstruction", "nlist", ...).
+struct IndexParams {
+  std::string field_name;
+  std::string index_name;  // empty: the field name
+  std::string index_type = "AUTOINDEX";
+  MetricType metric = MetricType::kNone;      // kNone: COSINE dense, HAMMING binary
+  std::map<std::string, std::string> params;  // build parameters
+};
+
+struct IndexInfo {
+  IndexParams
+      params;  // as created (index_type as resolved, e.g. AUTOINDEX -> HNSW, in `resolved_type`)
+  std::string resolved_type;
+  int64_t field_id = 0;
+  uint64_t total_rows = 0;    // rows in sealed segments
+  uint64_t indexed_rows = 0;  // rows in sealed segments whose index is built
+  bool finished = false;      // every sealed segment has the index
+  std::string fail_reason;    // the last build error, if any
+};
+
 struct CollectionStats {
   uint64_t row_count = 0;  // visible rows at the latest timestamp
   size_t sealed_segments = 0;
@@ -79,8 +102,9 @@ struct SearchRequest {
   std::vector<std::string> output_fields;  // field names, "*" for all, or dynamic keys
   std::string filter;                      // boolean expression (see docs); empty = all rows
   std::string filter_params;               // JSON object binding the filter's {templates}
-  uint64_t snapshot_ts = 0;                // read at this timestamp; 0 = latest
-  int32_t round_decimal = -1;              // -1: no rounding
+  std::map<std::string, std::string> search_params;  // index search parameters: "ef", "nprobe"
+  uint64_t snapshot_ts = 0;                          // read at this timestamp; 0 = latest
+  int32_t round_decimal = -1;                        // -1: no rounding
 };
 
 // Flattened like the Milvus protocol: query q's hits are the next topks[q] entries.
@@ -160,6 +184,14 @@ class Engine {
                                         const std::string& partition, const std::string& filter,
                                         const std::string& filter_params = "");
 
+  // Vector indexes: built in the background for every sealed segment (growing segments are
+  // searched exactly, so new rows are visible at once); searches use them when built.
+  Status CreateIndex(const std::string& db, const std::string& coll, const IndexParams& params);
+  Result<std::vector<IndexInfo>> DescribeIndexes(const std::string& db, const std::string& coll);
+  Status DropIndex(const std::string& db, const std::string& coll, const std::string& index_name);
+  // Waits until every sealed segment's indexes are built (or a build failed); for tests/tools.
+  Status WaitForIndexes(const std::string& db, const std::string& coll);
+
   // Seals the growing segments and persists them; afterwards the log can be truncated.
   Status Flush(const std::string& db, const std::string& coll);
   // Merges sealed segments and drops deleted rows.
@@ -170,6 +202,9 @@ class Engine {
 
   // A fresh hybrid timestamp (Strong reads use one as their snapshot).
   uint64_t AllocTimestamp();
+  // The newest timestamp applied to a collection: a read at it (or at 0) sees every acknowledged
+  // write to it. Lets callers read "at least at G" without waiting when G is already covered.
+  Result<uint64_t> AppliedTimestamp(const std::string& db, const std::string& coll);
 
   class Impl;
 

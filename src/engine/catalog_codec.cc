@@ -76,6 +76,19 @@ CollectionSchema SchemaFromJson(const Json& j) {
   return s;
 }
 
+Json IndexesToJson(const std::vector<IndexDef>& defs) {
+  Json out = Json::array();
+  for (const IndexDef& d : defs) {
+    out.push_back({{"field_id", d.field_id},
+                   {"name", d.name},
+                   {"type", d.type},
+                   {"resolved_type", d.resolved_type},
+                   {"metric", static_cast<int>(d.metric)},
+                   {"params", d.params}});
+  }
+  return out;
+}
+
 }  // namespace
 
 std::string EncodeSchemaJson(const CollectionSchema& s) { return SchemaToJson(s).dump(); }
@@ -95,8 +108,13 @@ std::string EncodeCollectionMeta(const CollectionMeta& m) {
   }
   Json segs = Json::array();
   for (const SegmentMeta& s : m.segments) {
-    segs.push_back(
-        {{"id", s.id}, {"partition", s.partition_id}, {"rows", s.rows}, {"blob", s.blob}});
+    Json idx = Json::object();
+    for (const auto& [field, blob] : s.index_blobs) idx[std::to_string(field)] = blob;
+    segs.push_back({{"id", s.id},
+                    {"partition", s.partition_id},
+                    {"rows", s.rows},
+                    {"blob", s.blob},
+                    {"indexes", idx}});
   }
   Json j = {{"id", m.id},
             {"db", m.db},
@@ -105,7 +123,8 @@ std::string EncodeCollectionMeta(const CollectionMeta& m) {
             {"partitions", parts},
             {"checkpoint_lsn", m.checkpoint_lsn},
             {"segments", segs},
-            {"deltas", m.deltas}};
+            {"deltas", m.deltas},
+            {"indexes", IndexesToJson(m.indexes)}};
   return j.dump();
 }
 
@@ -123,8 +142,29 @@ Result<CollectionMeta> DecodeCollectionMeta(std::string_view text) {
     }
     m.checkpoint_lsn = j.at("checkpoint_lsn").get<uint64_t>();
     for (const Json& s : j.at("segments")) {
-      m.segments.push_back({s.at("id").get<int64_t>(), s.at("partition").get<int64_t>(),
-                            s.at("rows").get<uint64_t>(), s.at("blob").get<std::string>()});
+      SegmentMeta sm{s.at("id").get<int64_t>(),
+                     s.at("partition").get<int64_t>(),
+                     s.at("rows").get<uint64_t>(),
+                     s.at("blob").get<std::string>(),
+                     {}};
+      if (s.contains("indexes")) {
+        for (const auto& [field, blob] : s.at("indexes").items()) {
+          sm.index_blobs[std::stoll(field)] = blob.get<std::string>();
+        }
+      }
+      m.segments.push_back(std::move(sm));
+    }
+    if (j.contains("indexes")) {
+      for (const Json& ji : j.at("indexes")) {
+        IndexDef d;
+        d.field_id = ji.at("field_id").get<int64_t>();
+        d.name = ji.at("name").get<std::string>();
+        d.type = ji.at("type").get<std::string>();
+        d.resolved_type = ji.at("resolved_type").get<std::string>();
+        d.metric = static_cast<MetricType>(ji.at("metric").get<int>());
+        d.params = ji.at("params").get<std::map<std::string, std::string>>();
+        m.indexes.push_back(std::move(d));
+      }
     }
     m.deltas = j.at("deltas").get<std::vector<std::string>>();
     return m;

@@ -3,6 +3,7 @@
 //   "coll/<id>"        CollectionMeta: schema, partitions, sealed segments, delete logs, checkpoint
 #pragma once
 
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -15,7 +16,17 @@ struct SegmentMeta {
   int64_t id = 0;
   int64_t partition_id = 0;
   uint64_t rows = 0;
-  std::string blob;  // BlobStore name of the segment file
+  std::string blob;                            // BlobStore name of the segment file
+  std::map<int64_t, std::string> index_blobs;  // field id -> BlobStore name of its index
+};
+
+struct IndexDef {
+  int64_t field_id = 0;
+  std::string name;
+  std::string type;           // as requested, e.g. AUTOINDEX
+  std::string resolved_type;  // registry type, e.g. HNSW
+  MetricType metric = MetricType::kNone;
+  std::map<std::string, std::string> params;  // build parameters actually used
 };
 
 struct CollectionMeta {
@@ -29,6 +40,7 @@ struct CollectionMeta {
   uint64_t checkpoint_lsn = 0;
   std::vector<SegmentMeta> segments;
   std::vector<std::string> deltas;  // delete-mark blobs, applied in order
+  std::vector<IndexDef> indexes;
 };
 
 std::string EncodeCollectionMeta(const CollectionMeta& m);

@@ -74,6 +74,7 @@ Status Collection::Load() {
     }
     auto seg = std::make_shared<Segment>(sm.id, sm.partition_id, &schema_);
     seg->SetSealedData(*data, sm.rows);
+    ELANUS_RETURN_IF_ERROR(LoadIndexes(sm, seg.get()));
     std::unique_lock l(state_mu_);
     segments_.push_back(std::move(seg));
   }

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <atomic>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <shared_mutex>
@@ -16,6 +17,7 @@
 #include <vector>
 
 #include "common/hybrid_clock.h"
+#include "common/thread_pool.h"
 #include "elanus/engine.h"
 #include "engine/catalog_codec.h"
 #include "engine/segment.h"
@@ -94,6 +96,18 @@ class Collection {
   // collection back into the catalog). Caller holds flush_mu().
   void MarkDropped() { dropped_ = true; }
 
+  // ---- vector indexes (collection_index.cc) ----
+  std::vector<IndexDef> index_defs() const { return meta().indexes; }
+  // Validates and records an index definition (one per field, unique names).
+  Status AddIndex(const IndexParams& params);
+  Status RemoveIndex(const std::string& name);
+  // Sealed segments missing a built index of some definition (failed builds excluded).
+  std::vector<std::pair<std::shared_ptr<Segment>, IndexDef>> PendingIndexBuilds() const;
+  // Builds, persists and attaches one segment's index. Safe against concurrent drop/compaction.
+  Status BuildIndex(const std::shared_ptr<Segment>& seg, const IndexDef& def, ThreadPool* pool);
+  std::vector<IndexInfo> DescribeIndexes() const;
+  bool IndexBuildFailed() const;
+
   size_t sealed_segments() const;
   size_t growing_segments() const;
 
@@ -104,6 +118,7 @@ class Collection {
   void Mark(Segment* seg, size_t row, uint64_t ts);
   Status WriteDeltaBlob(const std::vector<DeleteMark>& marks, const std::string& name);
   Status ApplyDeltaBlob(const std::string& name);
+  Status LoadIndexes(const SegmentMeta& sm, Segment* seg);
   void RebuildKeyIndex();
 
   struct RowRef {
@@ -131,6 +146,8 @@ class Collection {
   std::vector<std::shared_ptr<Segment>> unflushed_;  // (W) frozen segments a failed flush left
   std::atomic<storage::Lsn> last_lsn_{0};            // highest applied record of this collection
   std::atomic<uint64_t> applied_ts_{0};
+  mutable std::mutex index_mu_;
+  std::map<std::pair<int64_t, int64_t>, std::string> build_failures_;  // (segment, field) -> error
 };
 
 }  // namespace elanus::engine

@@ -235,8 +235,11 @@ Status Collection::Compact() {
   for (const auto& s : removed) gone.insert(s->id());
   CollectionMeta m = meta();
   std::vector<std::string> old_blobs;
-  for (const SegmentMeta& sm : m.segments)
-    if (gone.count(sm.id)) old_blobs.push_back(sm.blob);
+  for (const SegmentMeta& sm : m.segments) {
+    if (!gone.count(sm.id)) continue;
+    old_blobs.push_back(sm.blob);
+    for (const auto& [field, blob] : sm.index_blobs) old_blobs.push_back(blob);
+  }
   std::erase_if(m.segments, [&](const SegmentMeta& sm) { return gone.count(sm.id) > 0; });
   for (const auto& [seg, sm] : created) m.segments.push_back(sm);
   // Every segment left has no deleted rows, so the old delete logs are obsolete.

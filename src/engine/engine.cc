@@ -122,6 +122,23 @@ Result<MutationResult> Engine::DeleteByFilter(const std::string& db, const std::
   return impl_->DeleteByFilter(db, coll, partition, filter, filter_params);
 }
 
+Status Engine::CreateIndex(const std::string& db, const std::string& coll,
+                           const IndexParams& params) {
+  return impl_->CreateIndex(db, coll, params);
+}
+Result<std::vector<IndexInfo>> Engine::DescribeIndexes(const std::string& db,
+                                                       const std::string& coll) {
+  ELANUS_ASSIGN_OR_RETURN(auto c, impl_->Find(db, coll));
+  return c->DescribeIndexes();
+}
+Status Engine::DropIndex(const std::string& db, const std::string& coll,
+                         const std::string& index_name) {
+  return impl_->DropIndex(db, coll, index_name);
+}
+Status Engine::WaitForIndexes(const std::string& db, const std::string& coll) {
+  return impl_->WaitForIndexes(db, coll);
+}
+
 Status Engine::Flush(const std::string& db, const std::string& coll) {
   return impl_->Flush(db, coll);
 }

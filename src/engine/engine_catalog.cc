@@ -20,6 +20,12 @@ Engine::Impl::~Impl() {
   }
   maint_cv_.notify_all();
   if (maintenance_.joinable()) maintenance_.join();
+  {
+    std::lock_guard<std::mutex> l(build_mu_);
+    build_stop_ = true;
+  }
+  build_cv_.notify_all();
+  if (builder_.joinable()) builder_.join();
 }
 
 Status Engine::Impl::Open() {
@@ -60,6 +66,7 @@ Status Engine::Impl::Open() {
   }
   ELANUS_RETURN_IF_ERROR(Replay());
   maintenance_ = std::thread([this] { MaintenanceLoop(); });
+  builder_ = std::thread([this] { IndexBuildLoop(); });
   return Status::OK();
 }
 

@@ -135,13 +135,81 @@ Status Engine::Impl::TruncateLog() {
 Status Engine::Impl::Flush(const std::string& db, const std::string& coll_name) {
   ELANUS_ASSIGN_OR_RETURN(auto coll, Find(db, coll_name));
   ELANUS_RETURN_IF_ERROR(coll->Flush());
+  WakeIndexBuilder();
   return TruncateLog();
 }
 
 Status Engine::Impl::Compact(const std::string& db, const std::string& coll_name) {
   ELANUS_ASSIGN_OR_RETURN(auto coll, Find(db, coll_name));
   ELANUS_RETURN_IF_ERROR(coll->Compact());
+  WakeIndexBuilder();
   return TruncateLog();
+}
+
+Status Engine::Impl::CreateIndex(const std::string& db, const std::string& coll_name,
+                                 const IndexParams& params) {
+  ELANUS_ASSIGN_OR_RETURN(auto coll, Find(db, coll_name));
+  ELANUS_RETURN_IF_ERROR(coll->AddIndex(params));
+  WakeIndexBuilder();
+  return Status::OK();
+}
+
+Status Engine::Impl::DropIndex(const std::string& db, const std::string& coll_name,
+                               const std::string& name) {
+  ELANUS_ASSIGN_OR_RETURN(auto coll, Find(db, coll_name));
+  return coll->RemoveIndex(name);
+}
+
+Status Engine::Impl::WaitForIndexes(const std::string& db, const std::string& coll_name) {
+  ELANUS_ASSIGN_OR_RETURN(auto coll, Find(db, coll_name));
+  WakeIndexBuilder();
+  for (;;) {
+    bool done = true;
+    for (const IndexInfo& info : coll->DescribeIndexes()) {
+      if (!info.fail_reason.empty()) {
+        return Status::Internal("building index '" + info.params.index_name +
+                                "' failed: " + info.fail_reason);
+      }
+      done &= info.finished;
+    }
+    if (done) return Status::OK();
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+}
+
+void Engine::Impl::WakeIndexBuilder() {
+  std::lock_guard<std::mutex> l(build_mu_);
+  build_wake_ = true;
+  build_cv_.notify_all();
+}
+
+void Engine::Impl::IndexBuildLoop() {
+  std::unique_lock<std::mutex> l(build_mu_);
+  while (!build_stop_) {
+    build_cv_.wait_for(l, std::chrono::seconds(1), [this] { return build_stop_ || build_wake_; });
+    if (build_stop_) break;
+    build_wake_ = false;
+    l.unlock();
+    std::vector<std::shared_ptr<Collection>> all;
+    {
+      std::shared_lock cl(catalog_mu_);
+      for (const auto& [id, c] : colls_) all.push_back(c);
+    }
+    for (const auto& c : all) {
+      for (const auto& [seg, def] : c->PendingIndexBuilds()) {
+        {
+          std::lock_guard<std::mutex> stop(build_mu_);
+          if (build_stop_) return;
+        }
+        Status st = c->BuildIndex(seg, def, pool_.get());
+        if (!st.ok()) {
+          std::fprintf(stderr, "elanus: building index '%s' of collection %lld failed: %s\n",
+                       def.name.c_str(), static_cast<long long>(c->id()), st.ToString().c_str());
+        }
+      }
+    }
+    l.lock();
+  }
 }
 
 void Engine::Impl::MaintenanceLoop() {
@@ -171,6 +239,7 @@ void Engine::Impl::MaintenanceLoop() {
         continue;
       }
       flushed = true;
+      WakeIndexBuilder();
       if (options_.compact_min_segments > 0 &&
           c->sealed_segments() > options_.compact_min_segments) {
         st = c->Compact();
@@ -201,7 +270,7 @@ Result<uint64_t> Engine::Impl::ReadTs(Collection& c, uint64_t requested) {
 Result<SearchResult> Engine::Impl::Search(const SearchRequest& req) {
   ELANUS_ASSIGN_OR_RETURN(auto coll, Find(req.db, req.collection));
   engine::PreparedSearch prep;
-  ELANUS_RETURN_IF_ERROR(engine::PrepareSearch(coll->schema(), req, &prep));
+  ELANUS_RETURN_IF_ERROR(engine::PrepareSearch(coll->schema(), coll->index_defs(), req, &prep));
   ELANUS_ASSIGN_OR_RETURN(auto plan,
                           engine::CompileFilter(coll->schema(), req.filter, req.filter_params));
   ELANUS_ASSIGN_OR_RETURN(uint64_t ts, ReadTs(*coll, req.snapshot_ts));

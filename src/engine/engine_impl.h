@@ -48,6 +48,10 @@ class Engine::Impl {
                                         const std::string& partition, const std::string& filter,
                                         const std::string& params);
   Status Flush(const std::string& db, const std::string& coll);
+  Status CreateIndex(const std::string& db, const std::string& coll, const IndexParams& params);
+  Status DropIndex(const std::string& db, const std::string& coll, const std::string& name);
+  Status WaitForIndexes(const std::string& db, const std::string& coll);
+  void WakeIndexBuilder();
   Status Compact(const std::string& db, const std::string& coll);
 
   // Reads.
@@ -60,6 +64,7 @@ class Engine::Impl {
   Status TruncateLog();
   Result<uint64_t> ReadTs(engine::Collection& c, uint64_t requested);
   void MaintenanceLoop();
+  void IndexBuildLoop();
   Status CheckDb(const std::string& db);  // catalog_mu_ held
 
   EngineOptions options_;
@@ -78,6 +83,12 @@ class Engine::Impl {
   bool stop_ = false;  // guarded by maint_mu_
   bool wake_ = false;  // guarded by maint_mu_
   std::thread maintenance_;
+
+  std::mutex build_mu_;
+  std::condition_variable build_cv_;
+  bool build_wake_ = false;  // guarded by build_mu_
+  bool build_stop_ = false;  // guarded by build_mu_
+  std::thread builder_;
 };
 
 }  // namespace elanus

@@ -7,6 +7,7 @@
 #include "common/thread_pool.h"
 #include "elanus/engine.h"
 #include "engine/collection.h"
+#include "index/vector_index.h"
 
 namespace elanus::engine {
 
@@ -17,12 +18,16 @@ struct PreparedSearch {
   size_t field_pos = 0;  // the ANN field's position in the schema
   MetricType metric = MetricType::kNone;
   size_t nq = 0;
-  size_t topk = 0;  // offset + limit
+  size_t topk = 0;         // offset + limit
+  bool use_index = false;  // the field has a vector index (used where built)
+  index::SearchParams index_params;
 };
 
-// Validates the request against the schema (field, type, dim, nq, limit, metric, range, output
-// fields) and fills `out`. Every error names the parameter and the rule.
-Status PrepareSearch(const CollectionSchema& schema, const SearchRequest& req, PreparedSearch* out);
+// Validates the request against the schema and the field's index definition if any (field, type,
+// dim, nq, limit, metric, range, output fields, index search parameters such as ef/nprobe) and
+// fills `out`. Every error names the parameter and the rule.
+Status PrepareSearch(const CollectionSchema& schema, const std::vector<IndexDef>& indexes,
+                     const SearchRequest& req, PreparedSearch* out);
 
 // Exact search; `filter` may be null. Results ordered best first, ties by smaller primary key.
 Result<SearchResult> ExecuteSearch(const CollectionSchema& schema, const SearchRequest& req,

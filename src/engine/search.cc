@@ -3,9 +3,11 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <optional>
 
 #include "engine/output_fields.h"
 #include "engine/read_path.h"
+#include "index/index_registry.h"
 #include "simd/distance.h"
 #include "types/value_codec.h"
 
@@ -162,8 +164,8 @@ float QueryNorm(DataType type, const uint8_t* v, int64_t dim) {
 
 }  // namespace
 
-Status PrepareSearch(const CollectionSchema& schema, const SearchRequest& req,
-                     PreparedSearch* out) {
+Status PrepareSearch(const CollectionSchema& schema, const std::vector<IndexDef>& indexes,
+                     const SearchRequest& req, PreparedSearch* out) {
   const FieldSchema* field = nullptr;
   if (req.anns_field.empty()) {
     for (const FieldSchema& f : schema.fields) {
@@ -212,7 +214,16 @@ Status PrepareSearch(const CollectionSchema& schema, const SearchRequest& req,
     return Status::InvalidArgument("offset " + std::to_string(req.offset) +
                                    " must be >= 0 with offset + limit <= 16384");
   }
-  MetricType m = req.metric == MetricType::kNone ? DefaultMetric(field->type) : req.metric;
+  const IndexDef* def = nullptr;
+  for (const IndexDef& d : indexes)
+    if (d.field_id == field->field_id) def = &d;
+  MetricType m = req.metric;
+  if (m == MetricType::kNone) m = def != nullptr ? def->metric : DefaultMetric(field->type);
+  if (def != nullptr && m != def->metric) {
+    return Status::InvalidArgument(std::string("metric type ") + MetricTypeName(m) +
+                                   " does not match the metric " + MetricTypeName(def->metric) +
+                                   " of index '" + def->name + "' on field '" + field->name + "'");
+  }
   if (!MetricAllowed(field->type, m)) {
     return Status::InvalidArgument(std::string("metric ") + MetricTypeName(m) +
                                    " is not supported for " + DataTypeName(field->type) +
@@ -239,6 +250,16 @@ Status PrepareSearch(const CollectionSchema& schema, const SearchRequest& req,
   out->metric = m;
   out->nq = nq;
   out->topk = static_cast<size_t>(req.offset + req.limit);
+  out->use_index = def != nullptr && !def->resolved_type.empty();
+  if (out->use_index) {
+    // Search parameters are validated against the index type even before any segment is built.
+    index::IndexSpec spec{field->type, field->dim, def->metric};
+    auto probe = index::IndexRegistry::Global().Create(def->resolved_type, spec, def->params);
+    if (!probe.ok()) return probe.status();
+    ELANUS_ASSIGN_OR_RETURN(
+        out->index_params,
+        (*probe)->ParseSearchParams(req.search_params, static_cast<int64_t>(out->topk)));
+  }
   return Status::OK();
 }
 
@@ -280,11 +301,20 @@ Result<SearchResult> ExecuteSearch(const CollectionSchema& schema, const SearchR
   struct Task {
     uint32_t seg;
     uint32_t chunk;
-    size_t begin, end;  // rows within the chunk
+    size_t begin, end;                          // rows within the chunk
+    const index::VectorIndex* index = nullptr;  // set: search this sealed segment's index
   };
   std::vector<Task> tasks;
   for (size_t s = 0; s < rs.segments.size(); ++s) {
     const auto& chunks = rs.segments[s].snap.chunks;
+    if (prep.use_index) {
+      auto it = rs.segments[s].snap.indexes.find(field.field_id);
+      if (it != rs.segments[s].snap.indexes.end() && chunks.size() == 1 &&
+          static_cast<size_t>(it->second->Size()) == rs.segments[s].snap.rows) {
+        tasks.push_back({static_cast<uint32_t>(s), 0, 0, chunks[0].rows, it->second.get()});
+        continue;
+      }
+    }
     for (size_t c = 0; c < chunks.size(); ++c) {
       for (size_t b = 0; b < chunks[c].rows; b += kBlockRows) {
         tasks.push_back({static_cast<uint32_t>(s), static_cast<uint32_t>(c), b,
@@ -293,7 +323,60 @@ Result<SearchResult> ExecuteSearch(const CollectionSchema& schema, const SearchR
     }
   }
   std::vector<std::vector<TopK>> partial(tasks.size());
+  std::vector<Status> task_errors(tasks.size());
+  auto run_index = [&](size_t t) {
+    const Task& task = tasks[t];
+    const SegmentRead& sr = rs.segments[task.seg];
+    const types::ChunkView& c = sr.snap.chunks[0];
+    const types::ColumnView& pk = c.columns[pk_pos];
+    const Bitset* bits = filter != nullptr ? &(*filter)[task.seg] : nullptr;
+    // Rows the index may return: visible at ts and passing the filter. Skipped entirely when every
+    // row is visible and there is no filter.
+    std::optional<Bitset> allowed;
+    if (bits != nullptr || sr.segment->has_deletes() || sr.segment->max_ts() > ts) {
+      allowed.emplace(c.rows);
+      for (size_t i = 0; i < c.rows; ++i) {
+        if (c.ts[i] <= ts && sr.segment->DeletedAt(i) > ts && (bits == nullptr || bits->test(i))) {
+          allowed->set(i);
+        }
+      }
+    }
+    const Bitset* allow = allowed ? &*allowed : nullptr;
+    auto& heaps = partial[t];
+    std::vector<index::Neighbor> found;
+    for (size_t qi = 0; qi < prep.nq; ++qi) {
+      heaps.emplace_back(prep.topk, less);
+      const void* qp = field.type == DataType::kSparseFloatVector
+                           ? nullptr
+                           : static_cast<const void*>(queries[qi].fixed);
+      found.clear();
+      Status st =
+          req.radius
+              ? task.index->RangeSearch(
+                    qp, static_cast<float>(*req.radius),
+                    req.range_filter ? std::optional<float>(*req.range_filter) : std::nullopt,
+                    static_cast<int64_t>(prep.topk), allow, prep.index_params, &found)
+              : task.index->Search(qp, static_cast<int64_t>(prep.topk), allow, prep.index_params,
+                                   &found);
+      if (!st.ok()) {
+        task_errors[t] = st;
+        return;
+      }
+      for (const index::Neighbor& nb : found) {
+        if (nb.row < 0 || static_cast<size_t>(nb.row) >= c.rows) continue;
+        size_t i = static_cast<size_t>(nb.row);
+        if (allow != nullptr && !allow->test(i)) continue;
+        Hit h{smaller ? nb.score : -nb.score, 0, {}, task.seg, static_cast<uint32_t>(i)};
+        if (string_pk)
+          h.spk = pk.var[i];
+        else
+          h.ipk = pk.As<int64_t>()[i];
+        heaps.back().Push(h);
+      }
+    }
+  };
   auto run = [&](size_t t) {
+    if (tasks[t].index != nullptr) return run_index(t);
     const Task& task = tasks[t];
     const SegmentRead& sr = rs.segments[task.seg];
     const types::ChunkView& c = sr.snap.chunks[task.chunk];
@@ -361,6 +444,7 @@ Result<SearchResult> ExecuteSearch(const CollectionSchema& schema, const SearchR
   else
     for (size_t t = 0; t < tasks.size(); ++t) run(t);
 
+  for (const Status& st : task_errors) ELANUS_RETURN_IF_ERROR(st);
   // Merge.
   SearchResult res;
   res.nq = prep.nq;

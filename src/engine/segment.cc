@@ -157,16 +157,25 @@ void Segment::SetSealedData(std::shared_ptr<const SegmentData> data, size_t rows
         chunk[i].store(kNeverDeleted, std::memory_order_relaxed);
     }
   }
+  uint64_t max_ts = 0;
+  {
+    std::vector<types::ChunkView> views;
+    data->Views(rows, &views);
+    for (const types::ChunkView& c : views)
+      for (size_t i = 0; i < c.rows; ++i) max_ts = std::max(max_ts, c.ts[i]);
+  }
   {
     std::lock_guard<std::mutex> l(data_mu_);
     data_ = std::move(data);
     growing_ = nullptr;
   }
+  max_ts_.store(max_ts, std::memory_order_release);
   rows_.store(rows, std::memory_order_release);
   sealed_.store(true, std::memory_order_release);
 }
 
 void Segment::MarkDeleted(size_t row, uint64_t ts) {
+  has_deletes_.store(true, std::memory_order_release);
   std::atomic<uint64_t>* slot = DelSlot(row);
   uint64_t cur = slot->load(std::memory_order_relaxed);
   while (ts < cur && !slot->compare_exchange_weak(cur, ts, std::memory_order_relaxed)) {
@@ -177,11 +186,27 @@ uint64_t Segment::DeletedAt(size_t row) const {
   return DelSlot(row)->load(std::memory_order_relaxed);
 }
 
+void Segment::AttachIndex(int64_t field_id, std::shared_ptr<const index::VectorIndex> idx) {
+  std::lock_guard<std::mutex> l(data_mu_);
+  indexes_[field_id] = std::move(idx);
+}
+
+void Segment::DetachIndex(int64_t field_id) {
+  std::lock_guard<std::mutex> l(data_mu_);
+  indexes_.erase(field_id);
+}
+
+bool Segment::HasIndex(int64_t field_id) const {
+  std::lock_guard<std::mutex> l(data_mu_);
+  return indexes_.count(field_id) > 0;
+}
+
 Segment::Snapshot Segment::Snap() const {
   Snapshot s;
   {
     std::lock_guard<std::mutex> l(data_mu_);
     s.data = data_;
+    s.indexes = indexes_;
   }
   s.rows = rows_.load(std::memory_order_acquire);
   s.data->Views(s.rows, &s.chunks);

@@ -9,11 +9,13 @@
 
 #include <atomic>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <vector>
 
 #include "elanus/schema.h"
+#include "index/vector_index.h"
 #include "storage/blob_store.h"
 #include "types/batch.h"
 #include "types/column.h"
@@ -76,10 +78,23 @@ class Segment {
   uint64_t DeletedAt(size_t row) const;
 
   // A reader's consistent view: the data backing (kept alive) and chunk views of published rows.
+  // Vector indexes of a sealed segment, by field id. Attached after a background build or at load.
+  using IndexMap = std::map<int64_t, std::shared_ptr<const index::VectorIndex>>;
+  void AttachIndex(int64_t field_id, std::shared_ptr<const index::VectorIndex> idx);
+  void DetachIndex(int64_t field_id);
+  bool HasIndex(int64_t field_id) const;
+
+  // Whether any row was ever marked deleted, and the newest row timestamp (sealed segments), so a
+  // search can skip building a visibility mask when every row is visible.
+  bool has_deletes() const { return has_deletes_.load(std::memory_order_acquire); }
+  uint64_t max_ts() const { return max_ts_.load(std::memory_order_acquire); }
+
+  // A reader's consistent view: the data backing (kept alive) and chunk views of published rows.
   struct Snapshot {
     std::shared_ptr<const SegmentData> data;
     std::vector<types::ChunkView> chunks;
     size_t rows = 0;
+    IndexMap indexes;
   };
   Snapshot Snap() const;
 
@@ -95,7 +110,10 @@ class Segment {
   uint64_t last_write_ms_ = 0;
   mutable std::mutex data_mu_;
   std::shared_ptr<const SegmentData> data_;  // guarded by data_mu_
-  GrowingData* growing_ = nullptr;           // non-null while growing; owned via data_
+  IndexMap indexes_;                         // guarded by data_mu_
+  std::atomic<bool> has_deletes_{false};
+  std::atomic<uint64_t> max_ts_{~uint64_t{0}};  // unknown (growing): never "all visible"
+  GrowingData* growing_ = nullptr;              // non-null while growing; owned via data_
   std::unique_ptr<std::unique_ptr<std::atomic<uint64_t>[]>[]> del_;  // kMaxRows / kDelChunkRows
 };
 

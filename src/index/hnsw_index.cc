@@ -1,0 +1,559 @@
+// HNSW: parameters, registration, storage, construction and persistence. Search is in
+// hnsw_search.cc.
+#include "index/hnsw_index.h"
+
+#include <sys/mman.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+#include <cstring>
+#include <limits>
+
+#include "index/index_format.h"
+#include "index/index_registry.h"
+#include "index/index_util.h"
+#include "simd/distance.h"
+
+namespace elanus::index {
+namespace {
+
+constexpr int kMaxLevel = 63;
+constexpr size_t kAlign = 64;
+
+size_t RoundUp(size_t v, size_t a) { return (v + a - 1) / a * a; }
+
+// Allocates `bytes` (64-byte aligned). Large blocks are 2 MiB aligned and marked for transparent
+// huge pages: a search touches one random node after another, and with 4 KiB pages nearly every
+// node access is also a TLB miss (a nested page walk under virtualization), which costs about as
+// much as the cache miss itself.
+std::byte* AllocateBlock(size_t bytes) {
+  constexpr size_t kHuge = size_t{2} << 20;
+  if (bytes < kHuge) {
+    return static_cast<std::byte*>(std::aligned_alloc(kAlign, RoundUp(bytes, kAlign)));
+  }
+  const size_t size = RoundUp(bytes, kHuge);
+  void* p = std::aligned_alloc(kHuge, size);
+#ifdef MADV_HUGEPAGE
+  if (p != nullptr) (void)madvise(p, size, MADV_HUGEPAGE);  // advisory; failure is harmless
+#endif
+  return static_cast<std::byte*>(p);
+}
+
+uint64_t SplitMix64(uint64_t x) {
+  x += 0x9e3779b97f4a7c15ULL;
+  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+  return x ^ (x >> 31);
+}
+
+Result<std::unique_ptr<VectorIndex>> CreateHnsw(const IndexSpec& spec, const ParamMap& params) {
+  ELANUS_ASSIGN_OR_RETURN(HnswParams p, HnswParams::Parse(params));
+  ELANUS_ASSIGN_OR_RETURN(std::unique_ptr<HnswIndex> index, HnswIndex::Create(spec, p));
+  return std::unique_ptr<VectorIndex>(std::move(index));
+}
+
+Result<std::unique_ptr<VectorIndex>> CreateHnswSq(const IndexSpec& spec, const ParamMap& params) {
+  ELANUS_ASSIGN_OR_RETURN(HnswParams p, HnswParams::ParseSq(params));
+  ELANUS_ASSIGN_OR_RETURN(std::unique_ptr<HnswIndex> index, HnswIndex::Create(spec, p));
+  return std::unique_ptr<VectorIndex>(std::move(index));
+}
+
+}  // namespace
+
+ELANUS_REGISTER_INDEX_TYPE((IndexTypeInfo{std::string(HnswIndex::kTypeName), &CreateHnsw}));
+ELANUS_REGISTER_INDEX_TYPE((IndexTypeInfo{std::string(HnswIndex::kSqTypeName), &CreateHnswSq}));
+
+Result<HnswParams> HnswParams::Parse(const ParamMap& params) {
+  HnswParams p;
+  ELANUS_ASSIGN_OR_RETURN(p.m, ParseIntParam(params, "M", 30, 2, 2048));
+  ELANUS_ASSIGN_OR_RETURN(p.ef_construction, ParseIntParam(params, "efConstruction", 360, 1,
+                                                           std::numeric_limits<int32_t>::max()));
+  return p;
+}
+
+Result<HnswParams> HnswParams::ParseSq(const ParamMap& params) {
+  ELANUS_ASSIGN_OR_RETURN(HnswParams p, Parse(params));
+  p.sq8 = true;
+  if (auto it = params.find("sq_type"); it != params.end() && it->second != "SQ8") {
+    return Status::InvalidArgument("invalid index parameter sq_type=" + it->second +
+                                   ": must be SQ8 (SQ4U, SQ6, FP16 and BF16 are not supported)");
+  }
+  if (auto it = params.find("refine"); it != params.end()) {
+    if (it->second != "true" && it->second != "false") {
+      return Status::InvalidArgument("invalid index parameter refine=" + it->second +
+                                     ": must be true or false");
+    }
+    p.refine = it->second == "true";
+  }
+  if (auto it = params.find("refine_type"); it != params.end()) {
+    static const char* kTypes[] = {"SQ6", "SQ8", "FP16", "BF16", "FP32"};
+    if (std::find(std::begin(kTypes), std::end(kTypes), it->second) == std::end(kTypes)) {
+      return Status::InvalidArgument("invalid index parameter refine_type=" + it->second +
+                                     ": must be one of SQ6, SQ8, FP16, BF16, FP32");
+    }
+  }
+  return p;
+}
+
+void HnswIndex::AlignedFree::operator()(std::byte* p) const { std::free(p); }
+
+HnswIndex::HnswIndex(const IndexSpec& spec, const HnswParams& params) { Configure(spec, params); }
+
+void HnswIndex::Configure(const IndexSpec& spec, const HnswParams& params) {
+  spec_ = spec;
+  params_ = params;
+  ip_as_l2_ = spec.metric == MetricType::kIP;
+  dim_ = static_cast<size_t>(spec.dim) + (ip_as_l2_ ? 1 : 0);
+  m_ = static_cast<size_t>(params.m);
+  m0_ = 2 * m_;
+  level_mult_ = 1.0 / std::log(static_cast<double>(params.m));
+  // sq8: a float (Corr) follows the links; the payload is dim int8 codes instead of floats.
+  vec_offset_ = RoundUp(sizeof(uint32_t) * (1 + m0_ + (params.sq8 ? 1 : 0)), kAlign);
+  node_bytes_ = RoundUp(vec_offset_ + (params.sq8 ? 1 : sizeof(float)) * dim_, kAlign);
+  raw_stride_ = params.sq8 ? RoundUp(sizeof(float) * dim_, kAlign) : 0;
+  // Prefetching more than ~16 lines per node floods the miss buffers; the hardware prefetcher
+  // streams the rest of a long float vector.
+  payload_prefetch_bytes_ = std::min<size_t>(node_bytes_ - vec_offset_, 16 * 64);
+}
+
+HnswIndex::~HnswIndex() = default;
+
+Result<std::unique_ptr<HnswIndex>> HnswIndex::Create(const IndexSpec& spec,
+                                                     const HnswParams& params) {
+  ELANUS_RETURN_IF_ERROR(spec.Validate());
+  if (!IsFloatLike(spec.data_type)) {
+    return Status::InvalidArgument(std::string("index_type HNSW does not support ") +
+                                   VectorTypeName(spec.data_type));
+  }
+  if (params.m < 2 || params.m > 2048) {
+    return Status::InvalidArgument("invalid index parameter M=" + std::to_string(params.m) +
+                                   ": must be an integer in [2, 2048]");
+  }
+  if (params.ef_construction < 1 || params.ef_construction > std::numeric_limits<int32_t>::max()) {
+    return Status::InvalidArgument(
+        "invalid index parameter efConstruction=" + std::to_string(params.ef_construction) +
+        ": must be an integer in [1, 2147483647]");
+  }
+  return std::make_unique<HnswIndex>(spec, params);
+}
+
+float HnswIndex::Dist(const float* a, const float* b) const {
+  const float d = spec_.metric == MetricType::kCosine ? -simd::InnerProduct(a, b, dim_)
+                                                      : simd::L2Sqr(a, b, dim_);
+  // NaN (from NaN input) would break the strict ordering that heaps and sorts rely on.
+  return d == d ? d : std::numeric_limits<float>::infinity();
+}
+
+int HnswIndex::RandomLevel(uint64_t id) const {
+  const uint64_t r = SplitMix64(params_.seed * 0x100000001b3ULL + id);
+  const double u = static_cast<double>((r >> 11) + 1) * 0x1.0p-53;  // (0, 1]
+  return std::min(kMaxLevel, static_cast<int>(-std::log(u) * level_mult_));
+}
+
+void HnswIndex::Clear() {
+  data0_.reset();
+  raw_.reset();
+  quant_trained_ = false;
+  upper_.clear();
+  levels_.clear();
+  node_locks_.reset();
+  capacity_ = 0;
+  n_ = 0;
+  indexed_ = 0;
+  entry_ = -1;
+  max_level_ = -1;
+}
+
+void HnswIndex::Reserve(int64_t rows) {
+  if (rows <= capacity_) return;
+  const int64_t cap = std::max<int64_t>(rows, capacity_ + capacity_ / 2);
+  const size_t bytes = static_cast<size_t>(cap) * node_bytes_;
+  std::unique_ptr<std::byte[], AlignedFree> data(AllocateBlock(bytes));
+  if (n_ > 0) std::memcpy(data.get(), data0_.get(), static_cast<size_t>(n_) * node_bytes_);
+  data0_ = std::move(data);
+  if (params_.sq8) {
+    std::unique_ptr<std::byte[], AlignedFree> raw(
+        AllocateBlock(static_cast<size_t>(cap) * raw_stride_));
+    if (n_ > 0) std::memcpy(raw.get(), raw_.get(), static_cast<size_t>(n_) * raw_stride_);
+    raw_ = std::move(raw);
+  }
+  upper_.resize(static_cast<size_t>(cap));
+  levels_.resize(static_cast<size_t>(cap), 0);
+  node_locks_ = std::make_unique<std::mutex[]>(static_cast<size_t>(cap));
+  capacity_ = cap;
+}
+
+Status HnswIndex::Build(const void* vectors, int64_t n, ThreadPool* pool) {
+  ELANUS_RETURN_IF_ERROR(CheckAddArgs(vectors, n, 0));
+  Clear();
+  return Add(vectors, n, pool);
+}
+
+Status HnswIndex::Add(const void* vectors, int64_t n, ThreadPool* pool) {
+  ELANUS_RETURN_IF_ERROR(CheckAddArgs(vectors, n, n_));
+  if (n == 0) return Status::OK();
+  const int64_t first = n_;
+  Reserve(first + n);
+  const size_t row_bytes = spec_.RowBytes();
+  const auto* src = static_cast<const std::byte*>(vectors);
+  for (int64_t i = 0; i < n; ++i) {
+    const auto id = static_cast<uint32_t>(first + i);
+    std::memset(data0_.get() + static_cast<size_t>(id) * node_bytes_, 0, node_bytes_);
+    ToFloatRows(spec_, src + static_cast<size_t>(i) * row_bytes, 1, const_cast<float*>(Vec(id)));
+    const int level = RandomLevel(id);
+    levels_[id] = static_cast<int8_t>(level);
+    upper_[id].reset();
+    if (level > 0) {
+      const size_t words = static_cast<size_t>(level) * (m_ + 1);
+      upper_[id] = std::make_unique<uint32_t[]>(words);  // zeroed: all counts 0
+    }
+  }
+  if (ip_as_l2_) {
+    const auto d = static_cast<size_t>(spec_.dim);
+    std::vector<float> norm2(static_cast<size_t>(n));
+    for (int64_t i = 0; i < n; ++i) {
+      const float* v = Vec(static_cast<uint32_t>(first + i));
+      norm2[static_cast<size_t>(i)] = simd::InnerProduct(v, v, d);
+    }
+    if (first == 0) {
+      max_norm2_ = 0;
+      for (float x : norm2) max_norm2_ = std::isfinite(x) ? std::max(max_norm2_, x) : max_norm2_;
+    }
+    for (int64_t i = 0; i < n; ++i) {
+      const float extra = max_norm2_ - norm2[static_cast<size_t>(i)];
+      const_cast<float*>(Vec(static_cast<uint32_t>(first + i)))[d] =
+          extra > 0 ? std::sqrt(extra) : 0.0f;
+    }
+  }
+  if (params_.sq8) {
+    if (!quant_trained_) {  // the first batch sets the code range; later rows are clamped to it
+      quant_.Train(Vec(static_cast<uint32_t>(first)), static_cast<size_t>(n), dim_,
+                   raw_stride_ / sizeof(float));
+      quant_trained_ = true;
+    }
+    for (int64_t i = first; i < first + n; ++i) EncodeNode(static_cast<uint32_t>(i));
+  }
+  // Searches during the build may reach any id below first + n through links.
+  n_ = first + n;
+  int64_t start = first;
+  if (entry_ < 0) {  // the first node becomes the entry point
+    entry_ = first;
+    max_level_ = levels_[first];
+    ++start;
+    indexed_.fetch_add(1, std::memory_order_relaxed);
+  }
+  const auto count = static_cast<size_t>(n_ - start);
+  auto insert_range = [&](size_t begin, size_t end) {
+    auto visited = AcquireVisited();
+    for (size_t i = begin; i < end; ++i) {
+      Insert(static_cast<uint32_t>(start + static_cast<int64_t>(i)), visited.get());
+      indexed_.fetch_add(1, std::memory_order_relaxed);
+    }
+    ReleaseVisited(std::move(visited));
+  };
+  if (pool == nullptr || pool->size() == 0) {
+    insert_range(0, count);
+  } else {
+    // Small chunks in insertion order keep the graph close to a sequential build.
+    constexpr size_t kChunk = 16;
+    pool->ParallelFor((count + kChunk - 1) / kChunk, [&](size_t c) {
+      insert_range(c * kChunk, std::min(count, (c + 1) * kChunk));
+    });
+  }
+  return Status::OK();
+}
+
+void HnswIndex::EncodeNode(uint32_t id) {
+  Corr(id) = quant_.Encode(Vec(id), const_cast<int8_t*>(Code(id)));
+}
+
+void HnswIndex::Insert(uint32_t id, VisitedList* visited) {
+  const int level = levels_[id];
+  std::unique_lock<std::mutex> entry_lock(entry_mu_);
+  const int top = max_level_;
+  const auto ep_id = static_cast<uint32_t>(entry_);
+  // Only an insert that raises the top level keeps the entry lock for its whole duration.
+  if (level <= top) entry_lock.unlock();
+
+  const float* q = Vec(id);
+  Cand ep{Dist(q, Vec(ep_id)), ep_id};
+  std::vector<uint32_t> links;
+  links.reserve(m0_ + 1);
+  for (int l = top; l > level; --l) {  // greedy descent on the layers above the node's own
+    for (bool changed = true; changed;) {
+      changed = false;
+      {
+        std::lock_guard<std::mutex> g(node_locks_[ep.id]);
+        const uint32_t* ll = Links(ep.id, l);
+        links.assign(ll + 1, ll + 1 + ll[0]);
+      }
+      for (uint32_t nb : links) {
+        const float d = Dist(q, Vec(nb));
+        if (d < ep.d) {
+          ep = {d, nb};
+          changed = true;
+        }
+      }
+    }
+  }
+  std::vector<Cand> found;
+  for (int l = std::min(level, top); l >= 0; --l) {
+    SearchLayerForBuild(q, ep, static_cast<size_t>(params_.ef_construction), l, visited, &found);
+    std::erase_if(found, [id](const Cand& c) { return c.id == id; });
+    if (found.empty()) continue;  // cannot happen: the entry point is never `id`
+    std::sort(found.begin(), found.end());
+    const Cand closest = found.front();
+    SelectNeighbors(&found, m_);
+    {
+      std::lock_guard<std::mutex> g(node_locks_[id]);
+      uint32_t* own = Links(id, l);
+      own[0] = static_cast<uint32_t>(found.size());
+      for (size_t i = 0; i < found.size(); ++i) own[1 + i] = found[i].id;
+    }
+    for (const Cand& c : found) Connect(c.id, id, l);
+    ep = closest;
+  }
+  if (level > top) {
+    entry_ = id;
+    max_level_ = level;
+  }
+}
+
+void HnswIndex::Connect(uint32_t from, uint32_t to, int level) {
+  std::lock_guard<std::mutex> g(node_locks_[from]);
+  uint32_t* ll = Links(from, level);
+  const size_t max_degree = MaxDegree(level);
+  const uint32_t cnt = ll[0];
+  for (uint32_t i = 0; i < cnt; ++i) {
+    if (ll[1 + i] == to) return;
+  }
+  if (cnt < max_degree) {
+    ll[1 + cnt] = to;
+    ll[0] = cnt + 1;
+    return;
+  }
+  // Full: re-select among the current links plus the new one with the heuristic.
+  const float* v = Vec(from);
+  std::vector<Cand> cands;
+  cands.reserve(cnt + 1);
+  cands.push_back({Dist(v, Vec(to)), to});
+  for (uint32_t i = 0; i < cnt; ++i) cands.push_back({Dist(v, Vec(ll[1 + i])), ll[1 + i]});
+  std::sort(cands.begin(), cands.end());
+  SelectNeighbors(&cands, max_degree);
+  ll[0] = static_cast<uint32_t>(cands.size());
+  for (size_t i = 0; i < cands.size(); ++i) ll[1 + i] = cands[i].id;
+}
+
+void HnswIndex::SelectNeighbors(std::vector<Cand>* cands, size_t m) const {
+  if (cands->size() <= m) return;
+  size_t kept = 0;
+  for (size_t i = 0; i < cands->size() && kept < m; ++i) {
+    const Cand c = (*cands)[i];
+    bool diverse = true;
+    for (size_t j = 0; j < kept; ++j) {
+      // Drop c if an already kept neighbour is closer to it than the base node is.
+      if (Dist(Vec(c.id), Vec((*cands)[j].id)) < c.d) {
+        diverse = false;
+        break;
+      }
+    }
+    if (diverse) (*cands)[kept++] = c;
+  }
+  cands->resize(kept);
+}
+
+void HnswIndex::SearchLayerForBuild(const float* q, Cand ep, size_t ef, int level,
+                                    VisitedList* visited, std::vector<Cand>* result) const {
+  visited->Reset(static_cast<size_t>(n_));
+  visited->Mark(ep.id);
+  std::vector<Cand> frontier{ep};  // min-heap via greater
+  result->assign(1, ep);           // max-heap
+  auto greater = [](const Cand& a, const Cand& b) { return b < a; };
+  uint32_t links[4097];
+  while (!frontier.empty()) {
+    const Cand c = frontier.front();
+    if (c.d > result->front().d && result->size() >= ef) break;
+    std::pop_heap(frontier.begin(), frontier.end(), greater);
+    frontier.pop_back();
+    uint32_t cnt;
+    {
+      std::lock_guard<std::mutex> g(node_locks_[c.id]);
+      const uint32_t* ll = Links(c.id, level);
+      cnt = ll[0];
+      std::memcpy(links, ll + 1, cnt * sizeof(uint32_t));
+    }
+    for (uint32_t i = 0; i < cnt; ++i) {
+      const uint32_t nb = links[i];
+      if (visited->TestAndMark(nb)) continue;
+      const float d = Dist(q, Vec(nb));
+      if (result->size() < ef || d < result->front().d) {
+        frontier.push_back({d, nb});
+        std::push_heap(frontier.begin(), frontier.end(), greater);
+        result->push_back({d, nb});
+        std::push_heap(result->begin(), result->end());
+        if (result->size() > ef) {
+          std::pop_heap(result->begin(), result->end());
+          result->pop_back();
+        }
+      }
+    }
+  }
+}
+
+size_t HnswIndex::MemoryBytes() const {
+  size_t bytes = static_cast<size_t>(capacity_) * (node_bytes_ + raw_stride_ + sizeof(std::mutex) +
+                                                   1 + sizeof(std::unique_ptr<uint32_t[]>));
+  for (int64_t i = 0; i < n_; ++i) {
+    bytes += static_cast<size_t>(levels_[static_cast<size_t>(i)]) * (m_ + 1) * sizeof(uint32_t);
+  }
+  return bytes;
+}
+
+// Body: u32 M | u32 efConstruction | u64 seed | u64 n | i64 entry | i32 max level
+//       | u8 flags (1 = sq8, 2 = refine) | float max squared norm (IP)
+//       | sq8 only: float step, float offsets[stored dim]
+//       (stored dim = dim + 1 for IP: vectors carry the extension coordinate)
+//       | i8 level[n] | per node: u32 count, u32 links[count], float vector[dim]
+//       | per node with level > 0, per level 1..level: u32 count, u32 links[count]
+Status HnswIndex::Serialize(std::string* out) const {
+  std::string body;
+  ByteWriter w(&body);
+  w.Put<uint32_t>(static_cast<uint32_t>(m_));
+  w.Put<uint32_t>(static_cast<uint32_t>(params_.ef_construction));
+  w.Put<uint64_t>(params_.seed);
+  w.Put<uint64_t>(static_cast<uint64_t>(n_));
+  w.Put<int64_t>(entry_);
+  w.Put<int32_t>(max_level_);
+  w.Put<uint8_t>(static_cast<uint8_t>((params_.sq8 ? 1 : 0) | (params_.refine ? 2 : 0)));
+  w.Put<float>(max_norm2_);
+  if (params_.sq8) {
+    w.Put<float>(quant_.step());
+    w.PutBytes(quant_.offsets().data(), sizeof(float) * quant_.dim());
+  }
+  w.PutBytes(levels_.data(), static_cast<size_t>(n_));
+  for (int64_t i = 0; i < n_; ++i) {
+    const uint32_t* ll = Links0(static_cast<uint32_t>(i));
+    w.PutBytes(ll, sizeof(uint32_t) * (1 + ll[0]));
+    w.PutBytes(Vec(static_cast<uint32_t>(i)), sizeof(float) * dim_);
+  }
+  for (int64_t i = 0; i < n_; ++i) {
+    for (int l = 1; l <= levels_[static_cast<size_t>(i)]; ++l) {
+      const uint32_t* ll = Links(static_cast<uint32_t>(i), l);
+      w.PutBytes(ll, sizeof(uint32_t) * (1 + ll[0]));
+    }
+  }
+  WriteIndexEnvelope(TypeName(), spec_, body, out);
+  return Status::OK();
+}
+
+Status HnswIndex::Load(std::string_view data) {
+  ELANUS_ASSIGN_OR_RETURN(IndexEnvelope env, ReadIndexEnvelopeOfType(data, TypeName()));
+  Clear();
+  ByteReader r(env.body);
+  uint32_t m = 0, efc = 0;
+  uint64_t seed = 0, n = 0;
+  int64_t entry = 0;
+  int32_t max_level = 0;
+  ELANUS_RETURN_IF_ERROR(r.Get(&m, "M"));
+  ELANUS_RETURN_IF_ERROR(r.Get(&efc, "efConstruction"));
+  ELANUS_RETURN_IF_ERROR(r.Get(&seed, "seed"));
+  ELANUS_RETURN_IF_ERROR(r.Get(&n, "row count"));
+  ELANUS_RETURN_IF_ERROR(r.Get(&entry, "entry point"));
+  ELANUS_RETURN_IF_ERROR(r.Get(&max_level, "max level"));
+  uint8_t flags = 0;
+  ELANUS_RETURN_IF_ERROR(r.Get(&flags, "flags"));
+  if ((flags & 1) != (params_.sq8 ? 1 : 0) || flags > 3) {
+    return Status::Corruption("HNSW image: flags do not match the index type");
+  }
+  float max_norm2 = 0;
+  ELANUS_RETURN_IF_ERROR(r.Get(&max_norm2, "max norm"));
+  if (!std::isfinite(max_norm2) || max_norm2 < 0) return Status::Corruption("HNSW image: bad norm");
+  const size_t stored_dim =
+      static_cast<size_t>(env.spec.dim) + (env.spec.metric == MetricType::kIP ? 1 : 0);
+  float step = 1;
+  std::vector<float> offsets;
+  if (params_.sq8) {
+    ELANUS_RETURN_IF_ERROR(r.Get(&step, "SQ8 step"));
+    if (!r.CanRead(stored_dim, sizeof(float))) {
+      return Status::Corruption("HNSW image truncated in SQ8 offsets");
+    }
+    offsets.resize(stored_dim);
+    ELANUS_RETURN_IF_ERROR(r.GetBytes(offsets.data(), offsets.size() * 4, "SQ8 offsets"));
+  }
+  if (m < 2 || m > 2048 || efc < 1 || efc > uint32_t{std::numeric_limits<int32_t>::max()}) {
+    return Status::Corruption("HNSW image has invalid parameters");
+  }
+  const size_t min_node_bytes = 1 + 4 + 4 * stored_dim;
+  if (!r.CanRead(n, min_node_bytes) || n > uint64_t{std::numeric_limits<int32_t>::max()}) {
+    return Status::Corruption("HNSW image row count exceeds its size");
+  }
+  const bool empty = n == 0;
+  if (empty ? (entry != -1 || max_level != -1)
+            : (entry < 0 || static_cast<uint64_t>(entry) >= n || max_level < 0 ||
+               max_level > kMaxLevel)) {
+    return Status::Corruption("HNSW image has an invalid entry point");
+  }
+  if (!IsFloatLike(env.spec.data_type)) return Status::Corruption("HNSW image: bad vector type");
+  HnswParams params;
+  params.m = m;
+  params.ef_construction = efc;
+  params.seed = seed;
+  params.sq8 = params_.sq8;
+  params.refine = (flags & 2) != 0;
+  Configure(env.spec, params);  // the image's spec and parameters replace this index's
+  max_norm2_ = max_norm2;
+  if (params.sq8) {
+    if (!quant_.Restore(std::move(offsets), step)) return Status::Corruption("HNSW image: bad SQ8");
+    quant_trained_ = true;
+  }
+  auto fail = [this](const std::string& msg) {
+    Clear();
+    return Status::Corruption("HNSW image: " + msg);
+  };
+  Reserve(static_cast<int64_t>(n));
+  Status st = r.GetBytes(levels_.data(), n, "levels");
+  if (!st.ok()) return fail(st.message());
+  for (uint64_t i = 0; i < n; ++i) {
+    if (levels_[i] < 0 || levels_[i] > max_level) return fail("node level out of range");
+  }
+  if (!empty && levels_[static_cast<size_t>(entry)] != max_level) {
+    return fail("entry point is not on the top level");
+  }
+  auto read_links = [&](uint32_t* ll, int level) -> Status {
+    ELANUS_RETURN_IF_ERROR(r.Get(&ll[0], "link count"));
+    if (ll[0] > MaxDegree(level)) return Status::Corruption("HNSW image: link count too large");
+    ELANUS_RETURN_IF_ERROR(r.GetBytes(ll + 1, sizeof(uint32_t) * ll[0], "links"));
+    for (uint32_t j = 0; j < ll[0]; ++j) {
+      // Upper-layer links must point at nodes that exist on that layer.
+      if (ll[1 + j] >= n || levels_[ll[1 + j]] < level) {
+        return Status::Corruption("HNSW image: link to a row missing on its layer");
+      }
+    }
+    return Status::OK();
+  };
+  for (uint64_t i = 0; i < n; ++i) {
+    const auto id = static_cast<uint32_t>(i);
+    std::memset(data0_.get() + i * node_bytes_, 0, node_bytes_);
+    st = read_links(Links0(id), 0);
+    if (st.ok()) st = r.GetBytes(const_cast<float*>(Vec(id)), sizeof(float) * dim_, "vector");
+    if (!st.ok()) return fail(st.message());
+    if (params_.sq8) EncodeNode(id);  // codes are derived data, not stored
+  }
+  for (uint64_t i = 0; i < n; ++i) {
+    if (levels_[i] == 0) continue;
+    upper_[i] = std::make_unique<uint32_t[]>(static_cast<size_t>(levels_[i]) * (m_ + 1));
+    for (int l = 1; l <= levels_[i]; ++l) {
+      st = read_links(Links(static_cast<uint32_t>(i), l), l);
+      if (!st.ok()) return fail(st.message());
+    }
+  }
+  if (r.remaining() != 0) return fail("trailing bytes after the graph");
+  n_ = static_cast<int64_t>(n);
+  indexed_ = n_;
+  entry_ = entry;
+  max_level_ = max_level;
+  return Status::OK();
+}
+
+}  // namespace elanus::index

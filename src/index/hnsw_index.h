@@ -1,0 +1,203 @@
+// HNSW (Malkov & Yashunin, "Efficient and robust approximate nearest neighbor search using
+// Hierarchical Navigable Small World graphs"): a multi-layer proximity graph.
+//
+// Supported: FLOAT / FLOAT16 / BFLOAT16 / INT8 vectors (stored as float32 internally) with L2, IP
+// and COSINE (COSINE vectors are unit-normalized at insertion and ranked by inner product).
+//
+// Build parameters (Milvus names): M in [2, 2048] (default 30), efConstruction in [1, 2^31)
+// (default 360). Search: ef >= k (default k; values below k are rejected).
+//
+// Layout: layer 0 is one contiguous block per node, [u32 count | u32 links[2M] | pad | float
+// vector[dim]], 64-byte aligned, so expanding a node touches its links and neighbours' vectors
+// only. Upper layers (few nodes) hold M links per level in a separate array per node. Large arrays
+// are allocated on transparent huge pages (madvise), which removes most TLB misses of the walk.
+//
+// Filtered search (`allowed`): the filter's selectivity is counted first. Below ~3% allowed rows
+// (or when at most ef rows are allowed) the allowed rows are scanned exactly. Between that and 40%
+// the traversal visits allowed nodes only, reaching past disallowed neighbours to their neighbours
+// (ACORN-style two-hop expansion) so the graph stays connected under the filter. Above 40% it
+// traverses all nodes and keeps only allowed ones as results. If a traversal ends with fewer than
+// k results while k rows are allowed, the allowed rows are scanned exactly instead.
+#pragma once
+
+#include <atomic>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "index/sq8_quantizer.h"
+#include "index/vector_index.h"
+#include "index/visited_list.h"
+
+namespace elanus::index {
+
+struct HnswParams {
+  int64_t m = 30;
+  int64_t ef_construction = 360;
+  uint64_t seed = 0x5eed;  // level generation; fixed so builds are reproducible
+  // HNSW_SQ: search walks the graph on SQ8 codes (sq8_quantizer.h) instead of float32 vectors.
+  bool sq8 = false;
+  // HNSW_SQ: re-rank the candidates with the float32 vectors (exact scores). Without it scores
+  // are the SQ8 estimates.
+  bool refine = true;
+
+  // Parses "M" and "efConstruction" (Milvus names); unknown keys are ignored.
+  static Result<HnswParams> Parse(const ParamMap& params);
+  // HNSW_SQ: also "sq_type" (only SQ8), "refine" (true/false, default true) and "refine_type"
+  // (accepted; refinement always uses the float32 vectors).
+  static Result<HnswParams> ParseSq(const ParamMap& params);
+};
+
+// HNSW_SQ (HnswParams::sq8): the same graph, built with float32 distances; layer-0 blocks hold
+// int8 codes instead of vectors and the float32 vectors live in a separate array used for the
+// build, exact fallbacks and re-ranking. The search walks the graph on codes (4x less memory
+// traffic, integer kernels) with a candidate list of max(ef, refine_k * k), then re-ranks it with
+// float32 distances. Search parameter refine_k >= 1 (default 1).
+class HnswIndex final : public VectorIndex {
+ public:
+  static constexpr std::string_view kTypeName = "HNSW";
+  static constexpr std::string_view kSqTypeName = "HNSW_SQ";
+  // `spec` must be valid and float-like (use Create for unchecked input).
+  HnswIndex(const IndexSpec& spec, const HnswParams& params);
+  ~HnswIndex() override;
+  static Result<std::unique_ptr<HnswIndex>> Create(const IndexSpec& spec, const HnswParams& params);
+
+  std::string_view TypeName() const override { return params_.sq8 ? kSqTypeName : kTypeName; }
+  const IndexSpec& spec() const override { return spec_; }
+  const HnswParams& params() const { return params_; }
+  Status Build(const void* vectors, int64_t n, ThreadPool* pool) override;
+  Status Add(const void* vectors, int64_t n, ThreadPool* pool) override;
+  int64_t Size() const override { return n_; }
+  int64_t IndexedRows() const override { return indexed_.load(std::memory_order_relaxed); }
+  Result<SearchParams> ParseSearchParams(const ParamMap& params, int64_t k) const override;
+  Status Search(const void* query, int64_t k, const Bitset* allowed, const SearchParams& params,
+                std::vector<Neighbor>* out) const override;
+  Status RangeSearch(const void* query, float radius, std::optional<float> range_filter,
+                     int64_t limit, const Bitset* allowed, const SearchParams& params,
+                     std::vector<Neighbor>* out) const override;
+  Status Serialize(std::string* out) const override;
+  Status Load(std::string_view data) override;
+  size_t MemoryBytes() const override;
+
+  // For tests: the level of each node and the layer-0 out-degree.
+  int MaxLevel() const { return max_level_; }
+  size_t Degree0(int64_t row) const { return Links0(static_cast<uint32_t>(row))[0]; }
+
+ private:
+  struct Cand {
+    float d;
+    uint32_t id;
+    bool operator<(const Cand& o) const { return d < o.d || (d == o.d && id < o.id); }
+  };
+  enum class FilterMode { kNone, kPostFilter, kTwoHop };
+  struct QueryCtx {
+    const float* f;      // float32 query (normalized for COSINE)
+    const int8_t* code;  // SQ8 code of the query (sq8 only)
+    float ip_const;      // sq8 IP: |offset|^2 + step * offset . code
+  };
+
+  // ---- storage (hnsw_index.cc) ----
+  void Configure(const IndexSpec& spec, const HnswParams& params);
+  void Clear();
+  void Reserve(int64_t rows);
+  uint32_t* Links0(uint32_t id) const {
+    return reinterpret_cast<uint32_t*>(data0_.get() + static_cast<size_t>(id) * node_bytes_);
+  }
+  // Layer-0 payload: the float32 vector (HNSW) or the int8 code (HNSW_SQ).
+  const std::byte* Payload(uint32_t id) const {
+    return data0_.get() + static_cast<size_t>(id) * node_bytes_ + vec_offset_;
+  }
+  const float* Vec(uint32_t id) const {
+    return params_.sq8
+               ? reinterpret_cast<const float*>(raw_.get() + static_cast<size_t>(id) * raw_stride_)
+               : reinterpret_cast<const float*>(Payload(id));
+  }
+  // Prefetches a node's layer-0 payload (all its cache lines, at most 64).
+  void PrefetchPayload(uint32_t id) const {
+    const auto* p = reinterpret_cast<const char*>(Payload(id));
+    for (size_t off = 0; off < payload_prefetch_bytes_; off += 64)
+      __builtin_prefetch(p + off, 0, 3);
+  }
+  const int8_t* Code(uint32_t id) const { return reinterpret_cast<const int8_t*>(Payload(id)); }
+  // sq8: offset . code of the node, stored after its layer-0 links.
+  float& Corr(uint32_t id) const { return *reinterpret_cast<float*>(Links0(id) + 1 + m0_); }
+  void EncodeNode(uint32_t id);
+  uint32_t* Links(uint32_t id, int level) const {
+    return level == 0 ? Links0(id) : upper_[id].get() + static_cast<size_t>(level - 1) * (m_ + 1);
+  }
+  size_t MaxDegree(int level) const { return level == 0 ? m0_ : m_; }
+  float Dist(const float* a, const float* b) const;
+  int RandomLevel(uint64_t id) const;
+
+  // ---- construction (hnsw_index.cc) ----
+  void Insert(uint32_t id, VisitedList* visited);
+  // Beam search on `level` that locks each node while copying its links (build time).
+  void SearchLayerForBuild(const float* q, Cand ep, size_t ef, int level, VisitedList* visited,
+                           std::vector<Cand>* result) const;
+  // Heuristic neighbour selection: `cands` sorted ascending; keeps at most m, in place.
+  void SelectNeighbors(std::vector<Cand>* cands, size_t m) const;
+  void Connect(uint32_t from, uint32_t to, int level);
+
+  // ---- search (hnsw_search.cc) ----
+  std::unique_ptr<VisitedList> AcquireVisited() const;
+  void ReleaseVisited(std::unique_ptr<VisitedList> v) const;
+  template <bool kSq>
+  float QDist(const QueryCtx& q, uint32_t id) const;
+  template <bool kSq>
+  Cand GreedyUpperLayers(const QueryCtx& q) const;
+  template <FilterMode kMode, bool kSq>
+  void SearchLayer0(const QueryCtx& q, Cand ep, size_t ef, const Bitset* allowed,
+                    VisitedList* visited, std::vector<Cand>* result) const;
+  template <bool kSq>
+  void Traverse(const QueryCtx& q, FilterMode mode, size_t ef, const Bitset* allowed,
+                std::vector<Cand>* result) const;
+  // IP: replaces internal (extended L2) distances by exact -IP and re-sorts.
+  void FinishIp(const float* q, std::vector<Cand>* result) const;
+  void SearchInternalRaw(const float* q, size_t k, size_t ef, const Bitset* allowed,
+                         std::vector<Cand>* result) const;
+  // Best `ef` allowed rows (approximate), ascending. Falls back to an exact scan when needed.
+  void SearchInternal(const float* q, size_t k, size_t ef, const Bitset* allowed,
+                      std::vector<Cand>* result) const;
+  void ExactScan(const float* q, size_t k, const Bitset* allowed, std::vector<Cand>* result) const;
+
+  IndexSpec spec_;
+  HnswParams params_;
+  size_t dim_;  // stored floats per vector: spec dim, + 1 for IP (see ip_as_l2_)
+  // IP is searched as L2 on vectors extended by sqrt(max_norm2_ - |x|^2) (queries by 0), which
+  // ranks rows exactly as IP does but gives the graph a true metric; without it IP graphs are
+  // dominated by large-norm hubs and filtered search loses recall. Rows added later with a larger
+  // norm get 0 and are slightly under-ranked. Reported scores are exact dot products.
+  bool ip_as_l2_;
+  float max_norm2_ = 0;  // set by the first Build/Add
+  size_t m_;             // max links per node on layers >= 1
+  size_t m0_;            // max links per node on layer 0 (2M)
+  double level_mult_;
+  size_t vec_offset_;  // bytes from a node block's start to its vector
+  size_t node_bytes_;  // layer-0 block size, multiple of 64
+  size_t raw_stride_;  // sq8: bytes per float32 vector in raw_
+  size_t payload_prefetch_bytes_;
+
+  struct AlignedFree {
+    void operator()(std::byte* p) const;
+  };
+  std::unique_ptr<std::byte[], AlignedFree> data0_;  // [capacity_][node_bytes_]
+  std::unique_ptr<std::byte[], AlignedFree> raw_;    // sq8: [capacity_][raw_stride_]
+  Sq8Quantizer quant_;                               // sq8: trained by the first Build/Add
+  bool quant_trained_ = false;
+  std::vector<std::unique_ptr<uint32_t[]>> upper_;  // per node: level * (1 + M) u32
+  std::vector<int8_t> levels_;
+  std::unique_ptr<std::mutex[]> node_locks_;  // [capacity_], guard a node's links during build
+  int64_t capacity_ = 0;
+  int64_t n_ = 0;
+  std::atomic<int64_t> indexed_{0};
+
+  std::mutex entry_mu_;  // guards entry_ and max_level_ during parallel build
+  int64_t entry_ = -1;
+  int max_level_ = -1;
+
+  mutable std::mutex visited_mu_;
+  mutable std::vector<std::unique_ptr<VisitedList>> visited_pool_;  // guarded by visited_mu_
+};
+
+}  // namespace elanus::index

@@ -1,0 +1,329 @@
+// HNSW query-time search: greedy descent through the upper layers, then a beam search on layer 0
+// (unfiltered, post-filtered or two-hop filtered), with an exact-scan fallback for selective
+// filters. The graph is immutable during searches, so no locks are taken here.
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+#include <limits>
+
+#include "index/hnsw_index.h"
+#include "index/index_registry.h"
+#include "index/index_util.h"
+#include "simd/distance.h"
+
+namespace elanus::index {
+namespace {
+
+// Below this allowed fraction the allowed rows are scanned exactly; below kTwoHopFraction the
+// traversal only visits allowed nodes, expanding through disallowed neighbours.
+constexpr double kExactScanFraction = 0.03;
+constexpr double kTwoHopFraction = 0.4;
+
+inline void Prefetch(const void* p) { __builtin_prefetch(p, 0, 3); }
+
+// Neighbour payloads kept in flight ahead of the distance computations.
+constexpr uint32_t kPrefetchAhead = 4;
+
+// Calls fn(row) for every set bit of `bits` (all rows when null), in increasing order.
+template <typename Fn>
+void ForEachAllowed(const Bitset* bits, int64_t n, Fn&& fn) {
+  if (bits == nullptr) {
+    for (int64_t i = 0; i < n; ++i) fn(static_cast<uint32_t>(i));
+    return;
+  }
+  const uint64_t* words = bits->words();
+  for (size_t w = 0; w < bits->num_words(); ++w) {
+    for (uint64_t word = words[w]; word != 0; word &= word - 1) {
+      fn(static_cast<uint32_t>(w * 64 + static_cast<size_t>(std::countr_zero(word))));
+    }
+  }
+}
+
+}  // namespace
+
+std::unique_ptr<VisitedList> HnswIndex::AcquireVisited() const {
+  {
+    std::lock_guard<std::mutex> g(visited_mu_);
+    if (!visited_pool_.empty()) {
+      auto v = std::move(visited_pool_.back());
+      visited_pool_.pop_back();
+      return v;
+    }
+  }
+  return std::make_unique<VisitedList>();
+}
+
+void HnswIndex::ReleaseVisited(std::unique_ptr<VisitedList> v) const {
+  std::lock_guard<std::mutex> g(visited_mu_);
+  visited_pool_.push_back(std::move(v));
+}
+
+Result<SearchParams> HnswIndex::ParseSearchParams(const ParamMap& params, int64_t k) const {
+  SearchParams sp;
+  ELANUS_ASSIGN_OR_RETURN(
+      sp.ef, ParseIntParam(params, "ef", k, std::max<int64_t>(k, 1),
+                           std::max<int64_t>(k, std::numeric_limits<int32_t>::max()), "search"));
+  if (auto it = params.find("refine_k"); params_.sq8 && it != params.end()) {
+    char* end = nullptr;
+    const float v = std::strtof(it->second.c_str(), &end);
+    if (end == it->second.c_str() || *end != '\0' || !(v >= 1.0f) || v > 1e6f) {
+      return Status::InvalidArgument("invalid search parameter refine_k=" + it->second +
+                                     ": must be a number >= 1");
+    }
+    sp.refine_k = v;
+  }
+  return sp;
+}
+
+template <bool kSq>
+float HnswIndex::QDist(const QueryCtx& q, uint32_t id) const {
+  if constexpr (!kSq) {
+    return Dist(q.f, Vec(id));
+  } else {
+    const float step = quant_.step();
+    if (spec_.metric != MetricType::kCosine) {  // L2, and IP searched as L2
+      return step * step * simd::L2SqrI8(q.code, Code(id), dim_);
+    }
+    return -(q.ip_const + step * Corr(id) +
+             step * step * simd::InnerProductI8(q.code, Code(id), dim_));
+  }
+}
+
+template <bool kSq>
+HnswIndex::Cand HnswIndex::GreedyUpperLayers(const QueryCtx& q) const {
+  auto ep_id = static_cast<uint32_t>(entry_);
+  Cand ep{QDist<kSq>(q, ep_id), ep_id};
+  for (int l = max_level_; l > 0; --l) {
+    for (bool changed = true; changed;) {
+      changed = false;
+      const uint32_t* ll = Links(ep.id, l);
+      const uint32_t cnt = ll[0];
+      for (uint32_t i = 0; i < cnt; ++i) {
+        const float d = QDist<kSq>(q, ll[1 + i]);
+        if (d < ep.d) {
+          ep = {d, ll[1 + i]};
+          changed = true;
+        }
+      }
+    }
+  }
+  return ep;
+}
+
+template <HnswIndex::FilterMode kMode, bool kSq>
+void HnswIndex::SearchLayer0(const QueryCtx& q, Cand ep, size_t ef, const Bitset* allowed,
+                             VisitedList* visited, std::vector<Cand>* result) const {
+  auto greater = [](const Cand& a, const Cand& b) { return b < a; };
+  std::vector<Cand> frontier;  // min-heap on distance
+  frontier.reserve(ef * 2);
+  result->clear();  // max-heap on distance, at most ef allowed rows
+  result->reserve(ef + 1);
+  visited->Reset(static_cast<size_t>(n_));
+  visited->Mark(ep.id);
+  frontier.push_back(ep);
+  if (kMode == FilterMode::kNone || allowed->test(ep.id)) result->push_back(ep);
+  float bound = result->size() >= ef ? result->front().d : std::numeric_limits<float>::infinity();
+
+  auto consider = [&](uint32_t id, bool is_allowed) {
+    const float d = QDist<kSq>(q, id);
+    if (d >= bound) return;
+    frontier.push_back({d, id});
+    std::push_heap(frontier.begin(), frontier.end(), greater);
+    if (!is_allowed) return;
+    result->push_back({d, id});
+    std::push_heap(result->begin(), result->end());
+    if (result->size() > ef) {
+      std::pop_heap(result->begin(), result->end());
+      result->pop_back();
+    }
+    if (result->size() >= ef) bound = result->front().d;
+  };
+
+  while (!frontier.empty()) {
+    const Cand c = frontier.front();
+    if (c.d > bound) break;
+    std::pop_heap(frontier.begin(), frontier.end(), greater);
+    frontier.pop_back();
+    const uint32_t* ll = Links0(c.id);
+    const uint32_t cnt = ll[0];
+    if (cnt == 0) continue;
+    for (uint32_t i = 0; i < cnt; ++i) Prefetch(visited->MarkPtr(ll[1 + i]));
+    if constexpr (kMode != FilterMode::kTwoHop) {
+      // Collect the unvisited neighbours first, then keep several of their payloads in flight
+      // (memory-level parallelism: a node's payload is usually a DRAM miss).
+      uint32_t todo[4097];
+      uint32_t m = 0;
+      for (uint32_t i = 0; i < cnt; ++i) {
+        const uint32_t nb = ll[1 + i];
+        if (!visited->TestAndMark(nb)) todo[m++] = nb;
+      }
+      for (uint32_t j = 0; j < std::min(m, kPrefetchAhead); ++j) PrefetchPayload(todo[j]);
+      for (uint32_t j = 0; j < m; ++j) {
+        if (j + kPrefetchAhead < m) PrefetchPayload(todo[j + kPrefetchAhead]);
+        consider(todo[j], kMode == FilterMode::kNone || allowed->test(todo[j]));
+      }
+    } else {  // kTwoHop: only allowed nodes are scored; reach past disallowed ones
+      for (uint32_t i = 0; i < cnt; ++i) {
+        const uint32_t nb = ll[1 + i];
+        if (visited->TestAndMark(nb)) continue;
+        if (allowed->test(nb)) {
+          PrefetchPayload(nb);
+          consider(nb, true);
+          continue;
+        }
+        const uint32_t* l2 = Links0(nb);
+        const uint32_t cnt2 = l2[0];
+        for (uint32_t j = 0; j < cnt2; ++j) {
+          const uint32_t nn = l2[1 + j];
+          if (!allowed->test(nn) || visited->TestAndMark(nn)) continue;
+          consider(nn, true);
+        }
+      }
+    }
+  }
+  std::sort_heap(result->begin(), result->end());
+}
+
+template <bool kSq>
+void HnswIndex::Traverse(const QueryCtx& q, FilterMode mode, size_t ef, const Bitset* allowed,
+                         std::vector<Cand>* result) const {
+  const Cand ep = GreedyUpperLayers<kSq>(q);
+  auto visited = AcquireVisited();
+  switch (mode) {
+    case FilterMode::kNone:
+      SearchLayer0<FilterMode::kNone, kSq>(q, ep, ef, allowed, visited.get(), result);
+      break;
+    case FilterMode::kPostFilter:
+      SearchLayer0<FilterMode::kPostFilter, kSq>(q, ep, ef, allowed, visited.get(), result);
+      break;
+    case FilterMode::kTwoHop:
+      SearchLayer0<FilterMode::kTwoHop, kSq>(q, ep, ef, allowed, visited.get(), result);
+      break;
+  }
+  ReleaseVisited(std::move(visited));
+}
+
+void HnswIndex::ExactScan(const float* q, size_t k, const Bitset* allowed,
+                          std::vector<Cand>* result) const {
+  TopK top(k);
+  ForEachAllowed(allowed, n_, [&](uint32_t id) { top.Push(Dist(q, Vec(id)), id); });
+  std::vector<Neighbor> tmp;
+  top.Drain(MetricType::kL2, &tmp);  // kL2: scores are the internal distances unchanged
+  result->clear();
+  for (const Neighbor& nb : tmp) result->push_back({nb.score, static_cast<uint32_t>(nb.row)});
+}
+
+void HnswIndex::FinishIp(const float* q, std::vector<Cand>* result) const {
+  if (!ip_as_l2_) return;
+  for (Cand& c : *result) {
+    const float d = -simd::InnerProduct(q, Vec(c.id), static_cast<size_t>(spec_.dim));
+    c.d = d == d ? d : std::numeric_limits<float>::infinity();
+  }
+  std::sort(result->begin(), result->end());
+}
+
+void HnswIndex::SearchInternal(const float* q, size_t k, size_t ef, const Bitset* allowed,
+                               std::vector<Cand>* result) const {
+  SearchInternalRaw(q, k, ef, allowed, result);
+  FinishIp(q, result);
+}
+
+void HnswIndex::SearchInternalRaw(const float* q, size_t k, size_t ef, const Bitset* allowed,
+                                  std::vector<Cand>* result) const {
+  result->clear();
+  if (n_ == 0) return;
+  FilterMode mode = FilterMode::kNone;
+  size_t allowed_count = static_cast<size_t>(n_);
+  if (allowed != nullptr) {
+    allowed_count = allowed->count();
+    if (allowed_count == 0) return;
+    const double fraction = static_cast<double>(allowed_count) / static_cast<double>(n_);
+    if (fraction < kExactScanFraction || allowed_count <= ef) {
+      ExactScan(q, ef, allowed, result);
+      return;
+    }
+    mode = fraction < kTwoHopFraction ? FilterMode::kTwoHop : FilterMode::kPostFilter;
+  }
+  QueryCtx ctx{q, nullptr, 0};
+  if (params_.sq8) {
+    std::vector<int8_t> code(dim_);
+    const float corr = quant_.Encode(q, code.data());
+    ctx.code = code.data();
+    ctx.ip_const = quant_.offset_norm2() + quant_.step() * corr;
+    Traverse<true>(ctx, mode, ef, allowed, result);
+    if (params_.refine) {  // exact float32 distances for the candidates
+      for (Cand& c : *result) c.d = Dist(q, Vec(c.id));
+      std::sort(result->begin(), result->end());
+    }
+  } else {
+    Traverse<false>(ctx, mode, ef, allowed, result);
+  }
+  // Never return fewer than k rows when k rows are allowed (a filter may cut the graph apart).
+  if (result->size() < std::min(k, allowed_count)) ExactScan(q, ef, allowed, result);
+}
+
+Status HnswIndex::Search(const void* query, int64_t k, const Bitset* allowed,
+                         const SearchParams& params, std::vector<Neighbor>* out) const {
+  ELANUS_RETURN_IF_ERROR(CheckSearchArgs(query, k, allowed, n_, out));
+  int64_t ef = params.ef == 0 ? k : params.ef;
+  if (ef < k) {
+    return Status::InvalidArgument("invalid search parameter ef=" + std::to_string(params.ef) +
+                                   ": must be >= topk (" + std::to_string(k) + ")");
+  }
+  if (params_.sq8 && params.refine_k > 1) {
+    ef = std::max<int64_t>(ef, static_cast<int64_t>(std::ceil(params.refine_k * k)));
+  }
+  out->clear();
+  std::vector<float> q(dim_);
+  ToFloatRows(spec_, query, 1, q.data());
+  std::vector<Cand> res;
+  SearchInternal(q.data(), static_cast<size_t>(k), static_cast<size_t>(ef), allowed, &res);
+  const size_t take = std::min(res.size(), static_cast<size_t>(k));
+  out->reserve(take);
+  for (size_t i = 0; i < take; ++i) {
+    out->push_back({res[i].id, ScoreFromDistance(spec_.metric, res[i].d)});
+  }
+  return Status::OK();
+}
+
+Status HnswIndex::RangeSearch(const void* query, float radius, std::optional<float> range_filter,
+                              int64_t limit, const Bitset* allowed, const SearchParams& params,
+                              std::vector<Neighbor>* out) const {
+  ELANUS_RETURN_IF_ERROR(CheckSearchArgs(query, 1, allowed, n_, out));
+  if (params.ef < 0) {
+    return Status::InvalidArgument("invalid search parameter ef=" + std::to_string(params.ef));
+  }
+  out->clear();
+  if (n_ == 0) return Status::OK();
+  std::vector<float> q(dim_);
+  ToFloatRows(spec_, query, 1, q.data());
+  const size_t rows = allowed ? allowed->count() : static_cast<size_t>(n_);
+  size_t ef = static_cast<size_t>(std::max<int64_t>({params.ef, limit, 64}));
+  std::vector<Cand> res;
+  // Widen the beam until its worst row leaves the radius (or `limit` rows are in range).
+  for (;;) {
+    const bool exhaustive = ef >= rows;
+    if (exhaustive) {
+      ExactScan(q.data(), rows, allowed, &res);
+      FinishIp(q.data(), &res);
+    } else {
+      SearchInternal(q.data(), ef, ef, allowed, &res);
+    }
+    if (exhaustive || res.size() < ef || !WithinRadius(spec_.metric, res.back().d, radius)) break;
+    size_t in_range = 0;
+    for (const Cand& c : res) {
+      in_range += InRange(spec_.metric, ScoreFromDistance(spec_.metric, c.d), radius, range_filter);
+    }
+    if (limit > 0 && in_range >= static_cast<size_t>(limit)) break;
+    ef *= 2;
+  }
+  for (const Cand& c : res) {
+    const float score = ScoreFromDistance(spec_.metric, c.d);
+    if (!InRange(spec_.metric, score, radius, range_filter)) continue;
+    out->push_back({c.id, score});
+    if (limit > 0 && static_cast<int64_t>(out->size()) >= limit) break;
+  }
+  return Status::OK();
+}
+
+}  // namespace elanus::index

@@ -1,0 +1,140 @@
+#include "index/ivf_flat_index.h"
+
+#include <gtest/gtest.h>
+
+#include "index/index_registry.h"
+#include "index/test_data.h"
+
+namespace elanus::index {
+namespace {
+
+using testing::BruteForce;
+using testing::Recall;
+
+double MeanRecall(const VectorIndex& index, const testing::Dataset& ds, int64_t nprobe,
+                  const Bitset* allowed = nullptr) {
+  double sum = 0;
+  for (int64_t i = 0; i < ds.nq; ++i) {
+    const float* q = ds.queries.data() + i * ds.dim;
+    std::vector<Neighbor> out;
+    EXPECT_TRUE(index.Search(q, 10, allowed, SearchParams{.nprobe = nprobe}, &out).ok());
+    EXPECT_EQ(out.size(), 10u);
+    sum += Recall(out, BruteForce(ds, index.spec().metric, q, 10, allowed));
+  }
+  return sum / static_cast<double>(ds.nq);
+}
+
+TEST(IvfFlatIndexTest, RecallWithAllAndDefaultProbes) {
+  const auto ds = testing::MakeClustered(20000, 50, 64, 20, 42);
+  ThreadPool pool(2);
+  for (MetricType metric : {MetricType::kL2, MetricType::kCosine}) {
+    SCOPED_TRACE(MetricName(metric));
+    auto index = IvfFlatIndex::Create({DataType::kFloatVector, ds.dim, metric}, IvfParams{});
+    ASSERT_TRUE(index.ok());
+    ASSERT_TRUE((*index)->Build(ds.base.data(), ds.n, &pool).ok());
+    EXPECT_EQ((*index)->NumLists(), 128u);
+    EXPECT_DOUBLE_EQ(MeanRecall(**index, ds, 128), 1.0);
+    EXPECT_GE(MeanRecall(**index, ds, 0), 0.8);  // default nprobe = 8
+  }
+}
+
+TEST(IvfFlatIndexTest, FilteredSearchReturnsKRows) {
+  const auto ds = testing::MakeClustered(10000, 30, 32, 10, 3);
+  auto index = IvfFlatIndex::Create({DataType::kFloatVector, ds.dim, MetricType::kL2},
+                                    IvfParams{.nlist = 64});
+  ASSERT_TRUE(index.ok());
+  ASSERT_TRUE((*index)->Build(ds.base.data(), ds.n, nullptr).ok());
+  for (double fraction : {0.002, 0.05, 0.5}) {
+    const Bitset allowed = testing::RandomFilter(ds.n, fraction, 11);
+    EXPECT_DOUBLE_EQ(MeanRecall(**index, ds, 64, &allowed), 1.0);
+    EXPECT_GE(MeanRecall(**index, ds, 8, &allowed), fraction < 0.01 ? 0.5 : 0.8);
+  }
+}
+
+TEST(IvfFlatIndexTest, AddAfterBuildAndSmallBuilds) {
+  const auto ds = testing::MakeClustered(4000, 20, 16, 8, 5);
+  auto index = IvfFlatIndex::Create({DataType::kFloatVector, ds.dim, MetricType::kIP},
+                                    IvfParams{.nlist = 16});
+  ASSERT_TRUE(index.ok());
+  EXPECT_EQ((*index)->Add(ds.base.data(), 10, nullptr).code(), StatusCode::kFailedPrecondition);
+  ASSERT_TRUE((*index)->Build(ds.base.data(), 1000, nullptr).ok());
+  ASSERT_TRUE((*index)->Add(ds.base.data() + 1000 * ds.dim, 3000, nullptr).ok());
+  EXPECT_EQ((*index)->Size(), 4000);
+  EXPECT_DOUBLE_EQ(MeanRecall(**index, ds, 16), 1.0);
+  // Fewer rows than nlist: fewer lists, nprobe bounded by them.
+  auto tiny = IvfFlatIndex::Create({DataType::kFloatVector, ds.dim, MetricType::kL2},
+                                   IvfParams{.nlist = 16});
+  ASSERT_TRUE(tiny.ok());
+  ASSERT_TRUE((*tiny)->Build(ds.base.data(), 5, nullptr).ok());
+  EXPECT_EQ((*tiny)->NumLists(), 5u);
+  std::vector<Neighbor> out;
+  ASSERT_TRUE(
+      (*tiny)->Search(ds.queries.data(), 10, nullptr, SearchParams{.nprobe = 5}, &out).ok());
+  EXPECT_EQ(out.size(), 5u);
+  EXPECT_TRUE((*tiny)
+                  ->Search(ds.queries.data(), 10, nullptr, SearchParams{.nprobe = 6}, &out)
+                  .IsInvalidArgument());
+}
+
+TEST(IvfFlatIndexTest, RangeSearchWithAllProbesIsExact) {
+  const auto ds = testing::MakeClustered(2000, 1, 8, 4, 8);
+  auto index = IvfFlatIndex::Create({DataType::kFloatVector, ds.dim, MetricType::kL2},
+                                    IvfParams{.nlist = 8});
+  ASSERT_TRUE(index.ok());
+  ASSERT_TRUE((*index)->Build(ds.base.data(), ds.n, nullptr).ok());
+  auto flat = IndexRegistry::Global().Create("FLAT", (*index)->spec(), {});
+  ASSERT_TRUE(flat.ok());
+  ASSERT_TRUE((*flat)->Build(ds.base.data(), ds.n, nullptr).ok());
+  std::vector<Neighbor> a, b;
+  ASSERT_TRUE(
+      (*index)
+          ->RangeSearch(ds.queries.data(), 0.3f, 0.05f, 0, nullptr, SearchParams{.nprobe = 8}, &a)
+          .ok());
+  ASSERT_TRUE((*flat)->RangeSearch(ds.queries.data(), 0.3f, 0.05f, 0, nullptr, {}, &b).ok());
+  EXPECT_EQ(a.size(), b.size());
+  EXPECT_EQ(Recall(a,
+                   [&] {
+                     std::vector<int64_t> ids;
+                     for (auto& n : b) ids.push_back(n.row);
+                     return ids;
+                   }()),
+            1.0);
+}
+
+}  // namespace
+}  // namespace elanus::index
+
+namespace elanus::index {
+namespace {
+
+TEST(IvfSq8IndexTest, RecallAndApproximateScores) {
+  const auto ds = testing::MakeClustered(20000, 50, 64, 20, 42);
+  ThreadPool pool(2);
+  for (MetricType metric : {MetricType::kL2, MetricType::kIP, MetricType::kCosine}) {
+    SCOPED_TRACE(MetricName(metric));
+    auto index = IndexRegistry::Global().Create("IVF_SQ8", {DataType::kFloatVector, ds.dim, metric},
+                                                {{"nlist", "64"}});
+    ASSERT_TRUE(index.ok()) << index.status().ToString();
+    EXPECT_EQ((*index)->TypeName(), "IVF_SQ8");
+    ASSERT_TRUE((*index)->Build(ds.base.data(), ds.n, &pool).ok());
+    EXPECT_LT((*index)->MemoryBytes(), size_t{20000} * 64 * 2);  // codes, not floats
+    EXPECT_GE(MeanRecall(**index, ds, 64), 0.85);                // quantization costs some recall
+    EXPECT_GE(MeanRecall(**index, ds, 0), 0.75);
+    const Bitset allowed = testing::RandomFilter(ds.n, 0.05, 2);
+    EXPECT_GE(MeanRecall(**index, ds, 8, &allowed), 0.75);
+    // Scores are close to the exact ones.
+    std::vector<Neighbor> out;
+    const float* q = ds.queries.data();
+    ASSERT_TRUE((*index)->Search(q, 1, nullptr, SearchParams{.nprobe = 64}, &out).ok());
+    ASSERT_EQ(out.size(), 1u);
+    auto flat = IndexRegistry::Global().Create("FLAT", (*index)->spec(), {});
+    ASSERT_TRUE(flat.ok());
+    ASSERT_TRUE((*flat)->Build(ds.base.data(), ds.n, nullptr).ok());
+    std::vector<Neighbor> exact;
+    ASSERT_TRUE((*flat)->Search(q, 1, nullptr, {}, &exact).ok());
+    EXPECT_NEAR(out[0].score, exact[0].score, 0.05 * std::abs(exact[0].score) + 0.02);
+  }
+}
+
+}  // namespace
+}  // namespace elanus::index

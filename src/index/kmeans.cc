@@ -1,0 +1,111 @@
+#include "index/kmeans.h"
+
+#include <algorithm>
+#include <limits>
+#include <numeric>
+#include <random>
+
+#include "simd/distance.h"
+
+namespace elanus::index {
+namespace {
+
+constexpr size_t kAssignChunk = 512;
+
+void ParallelChunks(size_t n, size_t chunk, ThreadPool* pool,
+                    const std::function<void(size_t, size_t)>& fn) {
+  const size_t chunks = (n + chunk - 1) / chunk;
+  auto run = [&](size_t c) { fn(c * chunk, std::min(n, (c + 1) * chunk)); };
+  if (pool == nullptr) {
+    for (size_t c = 0; c < chunks; ++c) run(c);
+  } else {
+    pool->ParallelFor(chunks, run);
+  }
+}
+
+}  // namespace
+
+void AssignNearest(const float* data, size_t n, const float* centroids, size_t k, size_t dim,
+                   uint32_t* out, ThreadPool* pool) {
+  ParallelChunks(n, kAssignChunk, pool, [&](size_t begin, size_t end) {
+    std::vector<float> dist(k);
+    for (size_t i = begin; i < end; ++i) {
+      simd::L2SqrBatch(data + i * dim, centroids, k, dim, dist.data());
+      out[i] = static_cast<uint32_t>(std::min_element(dist.begin(), dist.end()) - dist.begin());
+    }
+  });
+}
+
+std::vector<float> TrainKMeans(const float* data, size_t n, size_t dim, size_t k,
+                               const KMeansOptions& options, ThreadPool* pool) {
+  k = std::min(k, n);
+  if (k == 0) return {};
+  std::mt19937_64 rng(options.seed);
+  // Training sample: a random subset of rows, copied contiguously.
+  const size_t m = std::min(n, std::max(k, k * options.max_points_per_centroid));
+  std::vector<size_t> perm(n);
+  std::iota(perm.begin(), perm.end(), 0);
+  for (size_t i = 0; i < m; ++i) std::swap(perm[i], perm[i + rng() % (n - i)]);
+  std::vector<float> sample(m * dim);
+  for (size_t i = 0; i < m; ++i) {
+    std::copy_n(data + perm[i] * dim, dim, sample.data() + i * dim);
+  }
+  std::vector<float> cent(k * dim);
+  if (k <= 1024) {  // k-means++: each next centre drawn with probability ~ D(x)^2
+    std::vector<float> best(m, std::numeric_limits<float>::infinity());
+    size_t pick = rng() % m;
+    for (size_t c = 0; c < k; ++c) {
+      std::copy_n(sample.data() + pick * dim, dim, cent.data() + c * dim);
+      double total = 0;
+      ParallelChunks(m, 4096, pool, [&](size_t b, size_t e) {
+        for (size_t i = b; i < e; ++i) {
+          best[i] =
+              std::min(best[i], simd::L2Sqr(sample.data() + i * dim, cent.data() + c * dim, dim));
+        }
+      });
+      for (size_t i = 0; i < m; ++i) total += best[i];
+      if (total <= 0) {
+        pick = rng() % m;
+        continue;
+      }
+      double r = std::uniform_real_distribution<double>(0, total)(rng);
+      pick = m - 1;
+      for (size_t i = 0; i < m; ++i) {
+        r -= best[i];
+        if (r <= 0) {
+          pick = i;
+          break;
+        }
+      }
+    }
+  } else {  // the first k rows of the random permutation: distinct random rows
+    std::copy_n(sample.data(), k * dim, cent.data());
+  }
+  std::vector<uint32_t> assign(m);
+  std::vector<double> sums(k * dim);
+  std::vector<size_t> counts(k);
+  for (int it = 0; it < options.iterations; ++it) {
+    AssignNearest(sample.data(), m, cent.data(), k, dim, assign.data(), pool);
+    std::fill(sums.begin(), sums.end(), 0.0);
+    std::fill(counts.begin(), counts.end(), 0);
+    for (size_t i = 0; i < m; ++i) {
+      ++counts[assign[i]];
+      double* s = sums.data() + assign[i] * dim;
+      const float* x = sample.data() + i * dim;
+      for (size_t j = 0; j < dim; ++j) s[j] += x[j];
+    }
+    for (size_t c = 0; c < k; ++c) {
+      float* ce = cent.data() + c * dim;
+      if (counts[c] == 0) {  // empty: re-seed from a random sample row
+        std::copy_n(sample.data() + (rng() % m) * dim, dim, ce);
+        continue;
+      }
+      for (size_t j = 0; j < dim; ++j) {
+        ce[j] = static_cast<float>(sums[c * dim + j] / static_cast<double>(counts[c]));
+      }
+    }
+  }
+  return cent;
+}
+
+}  // namespace elanus::index

@@ -1,0 +1,28 @@
+// K-means clustering for IVF coarse quantizers (L2). Deterministic for a given seed.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include "common/thread_pool.h"
+
+namespace elanus::index {
+
+struct KMeansOptions {
+  int iterations = 10;                   // Lloyd iterations
+  size_t max_points_per_centroid = 256;  // training sample = min(n, k * this)
+  uint64_t seed = 1234;
+};
+
+// Trains min(k, n) centroids on data [n][dim] (row-major) and returns them as [k'][dim]. Uses
+// k-means++ seeding for k <= 1024 (random distinct rows above), then Lloyd iterations on a random
+// sample; empty clusters are re-seeded from random sample rows. `pool` may be null.
+std::vector<float> TrainKMeans(const float* data, size_t n, size_t dim, size_t k,
+                               const KMeansOptions& options, ThreadPool* pool);
+
+// out[i] = index of the centroid nearest (L2) to row i. data: [n][dim]; centroids: [k][dim], k > 0.
+void AssignNearest(const float* data, size_t n, const float* centroids, size_t k, size_t dim,
+                   uint32_t* out, ThreadPool* pool);
+
+}  // namespace elanus::index
