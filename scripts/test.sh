@@ -33,6 +33,11 @@ if [ "${1:-}" != "--fast" ]; then
   run_preset asan
 fi
 
+if [ "${1:-}" != "--fast" ]; then
+  echo "== fuzzing the filter parser (libFuzzer, ASan+UBSan, 60 s)"
+  bash scripts/fuzz.sh 60
+fi
+
 echo "== end-to-end tests: the real pymilvus (pinned 2.6.x) against elanus serve"
 ELANUS_BIN=build/release/tools/elanus build/e2e-venv/bin/python -m pytest -q tests/e2e
 
