@@ -7,6 +7,9 @@ namespace {
 
 constexpr std::string_view kNotLoadedPrefix = "collection not loaded";
 constexpr std::string_view kIndexNotFoundPrefix = "index not found";
+constexpr std::string_view kAliasNotFoundPrefix = "alias not found";
+constexpr std::string_view kAliasExistsPrefix = "alias already exists";
+constexpr std::string_view kAliasConflictPrefix = "alias and collection name conflict";
 
 bool StartsWith(const std::string& s, std::string_view prefix) {
   return s.compare(0, prefix.size(), prefix) == 0;
@@ -35,6 +38,20 @@ Status IndexNotFoundError(const std::string& detail) {
   return Status::NotFound(std::string(kIndexNotFoundPrefix) + "[" + detail + "]");
 }
 
+Status AliasNotFoundError(const std::string& alias) {
+  return Status::NotFound(std::string(kAliasNotFoundPrefix) + "[alias=" + alias + "]");
+}
+
+Status AliasAlreadyExistsError(const std::string& alias, const std::string& collection) {
+  return Status::AlreadyExists(std::string(kAliasExistsPrefix) + "[alias=" + alias +
+                               "]: it points to collection '" + collection + "'");
+}
+
+Status AliasNameConflictError(const std::string& name) {
+  return Status::InvalidArgument(std::string(kAliasConflictPrefix) + "[name=" + name +
+                                 "]: a name is either a collection or an alias");
+}
+
 MilvusError ToMilvusError(const Status& st) {
   const std::string& m = st.message();
   switch (st.code()) {
@@ -51,10 +68,18 @@ MilvusError ToMilvusError(const Status& st) {
         return Make(kMilvusPartitionNotFound, kLegacyUnexpectedError, "partition not found", st);
       if (StartsWith(m, kIndexNotFoundPrefix))
         return Make(kMilvusIndexNotFound, kLegacyIndexNotExist, kIndexNotFoundPrefix, st);
+      if (StartsWith(m, kAliasNotFoundPrefix))
+        return Make(kMilvusAliasNotFound, kLegacyUnexpectedError, kAliasNotFoundPrefix, st);
       return Make(kMilvusUnexpected, kLegacyUnexpectedError, "not found", st);
     case StatusCode::kInvalidArgument:
+      if (StartsWith(m, kAliasConflictPrefix)) {
+        return Make(kMilvusAliasCollectionNameConflict, kLegacyIllegalArgument,
+                    kAliasConflictPrefix, st);
+      }
       return Make(kMilvusParameterInvalid, kLegacyIllegalArgument, "invalid parameter", st);
     case StatusCode::kAlreadyExists:
+      if (StartsWith(m, kAliasExistsPrefix))
+        return Make(kMilvusAliasAlreadyExist, kLegacyIllegalArgument, kAliasExistsPrefix, st);
       return Make(kMilvusParameterInvalid, kLegacyIllegalArgument, "already exists", st);
     case StatusCode::kNotSupported:
       return Make(3000, kLegacyUnexpectedError, "unsupported operation", st);

@@ -19,6 +19,9 @@ inline constexpr int32_t kMilvusPartitionNotFound = 200;
 inline constexpr int32_t kMilvusIndexNotFound = 700;
 inline constexpr int32_t kMilvusDatabaseNotFound = 800;
 inline constexpr int32_t kMilvusParameterInvalid = 1100;
+inline constexpr int32_t kMilvusAliasNotFound = 1600;
+inline constexpr int32_t kMilvusAliasCollectionNameConflict = 1601;
+inline constexpr int32_t kMilvusAliasAlreadyExist = 1602;
 inline constexpr int32_t kMilvusUnexpected = 65535;
 
 // Legacy commonpb.ErrorCode values.
@@ -39,5 +42,9 @@ MilvusError ToMilvusError(const Status& status);
 // Errors the service layer raises itself; ToMilvusError recognises them.
 Status CollectionNotLoadedError(const std::string& collection);
 Status IndexNotFoundError(const std::string& detail);
+Status AliasNotFoundError(const std::string& alias);
+Status AliasAlreadyExistsError(const std::string& alias, const std::string& collection);
+// A collection name that is an alias, or an alias that is a collection name.
+Status AliasNameConflictError(const std::string& name);
 
 }  // namespace elanus::server

@@ -19,7 +19,8 @@ class GrpcService final : public pb_milvus::MilvusService::Service {
   explicit GrpcService(ServiceLayer* service) : service_(service) {}  // `service` must outlive this
 
   // The RPCs below are split over grpc_service_meta.cc (handshake, databases, collections,
-  // partitions, load state, indexes) and grpc_service_data.cc (writes, reads, flush).
+  // partitions, load state, indexes), grpc_service_data.cc (writes, query, flush),
+  // grpc_service_search.cc (search, hybrid search) and grpc_service_alias.cc (aliases).
   grpc::Status CreateCollection(grpc::ServerContext* ctx,
                                 const pb_milvus::CreateCollectionRequest* req,
                                 pb::common::Status* resp) override;
@@ -41,6 +42,9 @@ class GrpcService final : public pb_milvus::MilvusService::Service {
   grpc::Status ShowCollections(grpc::ServerContext* ctx,
                                const pb_milvus::ShowCollectionsRequest* req,
                                pb_milvus::ShowCollectionsResponse* resp) override;
+  grpc::Status AlterCollection(grpc::ServerContext* ctx,
+                               const pb_milvus::AlterCollectionRequest* req,
+                               pb::common::Status* resp) override;
   grpc::Status RenameCollection(grpc::ServerContext* ctx,
                                 const pb_milvus::RenameCollectionRequest* req,
                                 pb::common::Status* resp) override;
@@ -82,6 +86,18 @@ class GrpcService final : public pb_milvus::MilvusService::Service {
                       pb_milvus::MutationResult* resp) override;
   grpc::Status Search(grpc::ServerContext* ctx, const pb_milvus::SearchRequest* req,
                       pb_milvus::SearchResults* resp) override;
+  grpc::Status HybridSearch(grpc::ServerContext* ctx, const pb_milvus::HybridSearchRequest* req,
+                            pb_milvus::SearchResults* resp) override;
+  grpc::Status CreateAlias(grpc::ServerContext* ctx, const pb_milvus::CreateAliasRequest* req,
+                           pb::common::Status* resp) override;
+  grpc::Status DropAlias(grpc::ServerContext* ctx, const pb_milvus::DropAliasRequest* req,
+                         pb::common::Status* resp) override;
+  grpc::Status AlterAlias(grpc::ServerContext* ctx, const pb_milvus::AlterAliasRequest* req,
+                          pb::common::Status* resp) override;
+  grpc::Status DescribeAlias(grpc::ServerContext* ctx, const pb_milvus::DescribeAliasRequest* req,
+                             pb_milvus::DescribeAliasResponse* resp) override;
+  grpc::Status ListAliases(grpc::ServerContext* ctx, const pb_milvus::ListAliasesRequest* req,
+                           pb_milvus::ListAliasesResponse* resp) override;
   grpc::Status Flush(grpc::ServerContext* ctx, const pb_milvus::FlushRequest* req,
                      pb_milvus::FlushResponse* resp) override;
   grpc::Status Query(grpc::ServerContext* ctx, const pb_milvus::QueryRequest* req,

@@ -1,11 +1,11 @@
-// GrpcService: writes (insert/upsert/delete), reads (search/query), flush and compaction.
-#include <nlohmann/json.hpp>
+// GrpcService: writes (insert/upsert/delete), query, flush and compaction.
 #include <string>
-#include <unordered_set>
 
 #include "server/grpc_convert.h"
+#include "server/grpc_search.h"
 #include "server/grpc_service.h"
 #include "server/grpc_util.h"
+#include "server/template_values.h"
 
 namespace elanus::server {
 namespace {
@@ -34,79 +34,6 @@ void FillMutation(const MutationResult& r, DataType pk_type, pb_milvus::Mutation
 DataType PkType(const CollectionSchema& s) {
   const FieldSchema* pk = s.PrimaryKey();
   return pk != nullptr ? pk->type : DataType::kInt64;
-}
-
-// Output columns to the protocol, plus the `output_fields` list pymilvus uses to find dynamic
-// keys: the columns' names, `$meta` only when it was asked for whole ("*" or "$meta"), and the
-// requested names that are neither (dynamic keys, read from the `$meta` column).
-void FillOutputs(const std::vector<FieldColumn>& cols, const CollectionSchema& schema,
-                 const google::protobuf::RepeatedPtrField<std::string>& requested,
-                 google::protobuf::RepeatedPtrField<pb::schema::FieldData>* fields_out,
-                 google::protobuf::RepeatedPtrField<std::string>* names_out) {
-  bool whole_meta = false;
-  for (const std::string& n : requested) whole_meta |= n == "*" || n == kDynamicFieldName;
-  std::unordered_set<std::string> have;
-  for (const FieldColumn& c : cols) {
-    const FieldSchema* f = schema.FindField(c.name);
-    ColumnToProto(c, f, fields_out->Add());
-    have.insert(c.name);
-    if (f != nullptr && f->is_dynamic && !whole_meta) continue;
-    names_out->Add(std::string(c.name));
-  }
-  for (const std::string& n : requested) {
-    if (n == "*" || n == kDynamicFieldName || have.count(n)) continue;
-    names_out->Add(std::string(n));
-  }
-}
-
-// Search parameters: the top-level KV pairs plus the `params` JSON object pymilvus fills with
-// every user search param (metric_type, radius, range_filter, ef, nprobe, ...).
-Status ParseSearchParams(const KvList& kvs, SearchRequest* r) {
-  nlohmann::json params = nlohmann::json::object();
-  if (auto p = FindKv(kvs, "params")) {
-    params = nlohmann::json::parse(*p, nullptr, false);
-    if (!params.is_object()) {
-      return Status::InvalidArgument("search parameter 'params' = '" + *p +
-                                     "' is not a JSON object");
-    }
-  }
-  for (const char* unsupported : {"group_by_field", "group_by_fields", "order_by_fields"}) {
-    if (FindKv(kvs, unsupported))
-      return Status::NotSupported(std::string("search parameter '") + unsupported + "'");
-  }
-  auto topk = FindKv(kvs, "topk");
-  if (!topk) topk = FindKv(kvs, "limit");
-  if (topk) {
-    ELANUS_ASSIGN_OR_RETURN(r->limit, ParseInt("topk", *topk));
-  }
-  if (auto v = FindKv(kvs, "offset")) {
-    ELANUS_ASSIGN_OR_RETURN(r->offset, ParseInt("offset", *v));
-  } else if (params.contains("offset") && params["offset"].is_number_integer()) {
-    r->offset = params["offset"].get<int64_t>();
-  }
-  if (auto v = FindKv(kvs, "round_decimal")) {
-    ELANUS_ASSIGN_OR_RETURN(int64_t rd, ParseInt("round_decimal", *v));
-    r->round_decimal = static_cast<int32_t>(rd);
-  }
-  std::string metric;
-  if (auto v = FindKv(kvs, "metric_type")) {
-    metric = *v;
-  } else if (params.contains("metric_type") && params["metric_type"].is_string()) {
-    metric = params["metric_type"].get<std::string>();
-  }
-  if (!metric.empty()) {
-    r->metric = ParseMetricType(metric);
-    if (r->metric == MetricType::kNone)
-      return Status::InvalidArgument("metric_type '" + metric + "' is not supported");
-  }
-  for (const char* key : {"radius", "range_filter"}) {
-    if (!params.contains(key)) continue;
-    if (!params[key].is_number())
-      return Status::InvalidArgument(std::string("search parameter '") + key +
-                                     "' must be a number");
-    (std::string(key) == "radius" ? r->radius : r->range_filter) = params[key].get<double>();
-  }
-  return Status::OK();
 }
 
 }  // namespace
@@ -148,9 +75,10 @@ grpc::Status GrpcService::Delete(grpc::ServerContext* ctx, const pb_milvus::Dele
   std::string db = Db(ctx, req->db_name());
   auto d = service_->DescribeCollection(db, req->collection_name());
   if (!d.ok()) return Reply(d.status(), resp);
-  if (req->expr_template_values_size() > 0)
-    return Reply(Status::NotSupported("filter templates (expr_params)"), resp);
-  auto r = service_->Delete(db, req->collection_name(), req->partition_name(), req->expr());
+  auto params = TemplateValuesToJson(req->expr_template_values());
+  if (!params.ok()) return Reply(params.status(), resp);
+  auto r =
+      service_->Delete(db, req->collection_name(), req->partition_name(), req->expr(), *params);
   if (!r.ok()) return Reply(r.status(), resp);
   // No IDs: pymilvus returns them instead of {"delete_count"} when present (pre-2.3.2 Milvus).
   resp->set_timestamp(r->timestamp);
@@ -160,74 +88,6 @@ grpc::Status GrpcService::Delete(grpc::ServerContext* ctx, const pb_milvus::Dele
 
 // ---- Reads -----------------------------------------------------------------------------------
 
-grpc::Status GrpcService::Search(grpc::ServerContext* ctx, const pb_milvus::SearchRequest* req,
-                                 pb_milvus::SearchResults* resp) {
-  resp->set_collection_name(req->collection_name());
-  std::string db = Db(ctx, req->db_name());
-  auto d = service_->DescribeCollection(db, req->collection_name());
-  if (!d.ok()) return Reply(d.status(), resp);
-  const CollectionSchema& schema = d->info.schema;
-  if (req->has_function_score() || req->sub_reqs_size() > 0)
-    return Reply(Status::NotSupported("search rankers and sub-requests"), resp);
-  if (req->search_input_case() != pb_milvus::SearchRequest::kPlaceholderGroup)
-    return Reply(Status::NotSupported("search by primary keys (ids)"), resp);
-  if (req->expr_template_values_size() > 0)
-    return Reply(Status::NotSupported("filter templates (expr_params)"), resp);
-
-  SearchRequest r;
-  r.db = db;
-  r.collection = req->collection_name();
-  r.partitions.assign(req->partition_names().begin(), req->partition_names().end());
-  r.output_fields.assign(req->output_fields().begin(), req->output_fields().end());
-  r.filter = req->dsl();
-  if (auto f = FindKv(req->search_params(), "anns_field")) r.anns_field = *f;
-  Status st = ParseSearchParams(req->search_params(), &r);
-  if (!st.ok()) return Reply(st, resp);
-
-  const FieldSchema* anns = nullptr;
-  if (!r.anns_field.empty()) {
-    anns = schema.FindField(r.anns_field);
-    if (anns == nullptr || !IsVectorType(anns->type)) {
-      return Reply(
-          Status::InvalidArgument("anns_field '" + r.anns_field +
-                                  "' is not a vector field of collection '" + r.collection + "'"),
-          resp);
-    }
-  } else {
-    for (const FieldSchema& f : schema.fields) {
-      if (!IsVectorType(f.type)) continue;
-      if (anns != nullptr) {
-        return Reply(Status::InvalidArgument("collection '" + r.collection +
-                                             "' has several vector fields: set anns_field"),
-                     resp);
-      }
-      anns = &f;
-    }
-    if (anns == nullptr)
-      return Reply(Status::InvalidArgument("collection has no vector field"), resp);
-    r.anns_field = anns->name;
-  }
-  auto queries = QueriesFromPlaceholder(req->placeholder_group(), *anns);
-  if (!queries.ok()) return Reply(queries.status(), resp);
-  r.queries = std::move(*queries);
-
-  auto res = service_->Search(std::move(r));
-  if (!res.ok()) return Reply(res.status(), resp);
-  pb::schema::SearchResultData* out = resp->mutable_results();
-  out->set_num_queries(static_cast<int64_t>(res->nq));
-  int64_t top_k = 0;
-  for (int64_t k : res->topks) top_k = std::max(top_k, k);
-  out->set_top_k(top_k);
-  out->mutable_topks()->Add(res->topks.begin(), res->topks.end());
-  IdsToProto(res->ids, PkType(schema), out->mutable_ids());
-  out->mutable_scores()->Add(res->scores.begin(), res->scores.end());
-  FillOutputs(res->fields, schema, req->output_fields(), out->mutable_fields_data(),
-              out->mutable_output_fields());
-  if (const FieldSchema* pk = schema.PrimaryKey()) out->set_primary_field_name(pk->name);
-  resp->set_session_ts(res->snapshot_ts);
-  return Reply(Status::OK(), resp);
-}
-
 grpc::Status GrpcService::Query(grpc::ServerContext* ctx, const pb_milvus::QueryRequest* req,
                                 pb_milvus::QueryResults* resp) {
   resp->set_collection_name(req->collection_name());
@@ -235,13 +95,14 @@ grpc::Status GrpcService::Query(grpc::ServerContext* ctx, const pb_milvus::Query
   auto d = service_->DescribeCollection(db, req->collection_name());
   if (!d.ok()) return Reply(d.status(), resp);
   const CollectionSchema& schema = d->info.schema;
-  if (req->expr_template_values_size() > 0)
-    return Reply(Status::NotSupported("filter templates (expr_params)"), resp);
   QueryRequest q;
   q.db = db;
   q.collection = req->collection_name();
   q.partitions.assign(req->partition_names().begin(), req->partition_names().end());
   q.filter = req->expr();
+  auto params = TemplateValuesToJson(req->expr_template_values());
+  if (!params.ok()) return Reply(params.status(), resp);
+  q.filter_params = std::move(*params);
   q.output_fields.assign(req->output_fields().begin(), req->output_fields().end());
   const FieldSchema* pk = schema.PrimaryKey();
   // Milvus always returns the primary key (except for count(*)).
@@ -256,7 +117,8 @@ grpc::Status GrpcService::Query(grpc::ServerContext* ctx, const pb_milvus::Query
     if (!n.ok()) return Reply(n.status(), resp);
     (std::string(key) == "limit" ? q.limit : q.offset) = *n;
   }
-  auto res = service_->Query(std::move(q));
+  auto res = service_->Query(std::move(q),
+                             ConsistencyFromProto(*req, KvFlag(req->query_params(), "iterator")));
   if (!res.ok()) return Reply(res.status(), resp);
   FillOutputs(res->fields, schema, req->output_fields(), resp->mutable_fields_data(),
               resp->mutable_output_fields());

@@ -1,4 +1,5 @@
 // GrpcService: handshake, databases, collections, partitions, load state and indexes.
+#include <algorithm>
 #include <string>
 
 #include "server/grpc_convert.h"
@@ -129,6 +130,7 @@ grpc::Status GrpcService::DescribeCollection(grpc::ServerContext* ctx,
   resp->set_consistency_level(
       static_cast<pb::common::ConsistencyLevel>(d->options.consistency_level));
   resp->set_num_partitions(info.schema.PartitionKey() != nullptr ? info.schema.num_partitions : 0);
+  for (const std::string& a : d->aliases) resp->add_aliases(a);
   for (const auto& [k, v] : d->options.properties) {
     auto* kv = resp->add_properties();
     kv->set_key(k);
@@ -180,6 +182,19 @@ grpc::Status GrpcService::RenameCollection(grpc::ServerContext* ctx,
                                            pb::common::Status* resp) {
   std::string db = Db(ctx, req->db_name());
   return Reply(service_->RenameCollection(db, req->oldname(), req->newdbname(), req->newname()),
+               resp);
+}
+
+// Properties only (collection.ttl.seconds, mmap.enabled, ...): they are stored and reported, the
+// engine does not act on them yet.
+grpc::Status GrpcService::AlterCollection(grpc::ServerContext* ctx,
+                                          const pb_milvus::AlterCollectionRequest* req,
+                                          pb::common::Status* resp) {
+  KeyValues set;
+  for (const auto& kv : req->properties()) set.emplace_back(kv.key(), kv.value());
+  std::vector<std::string> del(req->delete_keys().begin(), req->delete_keys().end());
+  return Reply(service_->AlterCollectionProperties(Db(ctx, req->db_name()), req->collection_name(),
+                                                   set, del),
                resp);
 }
 
@@ -341,11 +356,14 @@ grpc::Status GrpcService::DescribeIndex(grpc::ServerContext* ctx,
       kv->set_key(k);
       kv->set_value(v);
     }
-    // Nothing is built (exact search), so every index is finished and covers every row.
-    out->set_state(pb::common::IndexState::Finished);
+    // Built per sealed segment in the background; growing rows are searched exactly.
+    out->set_state(!d.fail_reason.empty() ? pb::common::IndexState::Failed
+                   : d.finished           ? pb::common::IndexState::Finished
+                                          : pb::common::IndexState::InProgress);
+    if (!d.fail_reason.empty()) out->set_index_state_fail_reason(d.fail_reason);
     out->set_total_rows(d.total_rows);
-    out->set_indexed_rows(d.total_rows);
-    out->set_pending_index_rows(0);
+    out->set_indexed_rows(d.indexed_rows);
+    out->set_pending_index_rows(std::max<int64_t>(0, d.total_rows - d.indexed_rows));
   }
   return Reply(Status::OK(), resp);
 }
@@ -355,7 +373,16 @@ grpc::Status GrpcService::GetIndexState(grpc::ServerContext* ctx,
                                         pb_milvus::GetIndexStateResponse* resp) {
   auto list = service_->DescribeIndex(Db(ctx, req->db_name()), req->collection_name(),
                                       req->field_name(), req->index_name());
-  if (list.ok()) resp->set_state(pb::common::IndexState::Finished);
+  if (list.ok()) {
+    bool finished = true, failed = false;
+    for (const IndexDescription& d : *list) {
+      finished &= d.finished;
+      failed |= !d.fail_reason.empty();
+    }
+    resp->set_state(failed     ? pb::common::IndexState::Failed
+                    : finished ? pb::common::IndexState::Finished
+                               : pb::common::IndexState::InProgress);
+  }
   return Reply(list.status(), resp);
 }
 

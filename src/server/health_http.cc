@@ -81,13 +81,16 @@ void HealthServer::Serve(int fd) {
     if (std::string_view(buf, len).find("\r\n\r\n") != std::string_view::npos) break;
   }
   std::string_view req(buf, len);
-  bool ok = req.rfind("GET /healthz ", 0) == 0 || req.rfind("GET /healthz?", 0) == 0 ||
-            req.rfind("HEAD /healthz ", 0) == 0;
-  std::string body = ok ? "OK" : "not found";
+  bool health = req.rfind("GET /healthz ", 0) == 0 || req.rfind("GET /healthz?", 0) == 0 ||
+                req.rfind("HEAD /healthz ", 0) == 0;
+  bool metrics =
+      metrics_ && (req.rfind("GET /metrics ", 0) == 0 || req.rfind("GET /metrics?", 0) == 0);
+  bool ok = health || metrics;
+  std::string body = metrics ? metrics_() : health ? "OK" : "not found";
+  std::string type = metrics ? "text/plain; version=0.0.4; charset=utf-8" : "text/plain";
   std::string resp =
-      std::string("HTTP/1.1 ") + (ok ? "200 OK" : "404 Not Found") +
-      "\r\nContent-Type: text/plain\r\nContent-Length: " + std::to_string(body.size()) +
-      "\r\nConnection: close\r\n\r\n" + body;
+      std::string("HTTP/1.1 ") + (ok ? "200 OK" : "404 Not Found") + "\r\nContent-Type: " + type +
+      "\r\nContent-Length: " + std::to_string(body.size()) + "\r\nConnection: close\r\n\r\n" + body;
   size_t off = 0;
   while (off < resp.size()) {
     ssize_t n = send(fd, resp.data() + off, resp.size() - off, MSG_NOSIGNAL);

@@ -10,10 +10,12 @@
 #include <cstdio>
 #include <memory>
 #include <thread>
+#include <vector>
 
 #include "elanus/engine.h"
 #include "server/grpc_service.h"
 #include "server/health_http.h"
+#include "server/metrics.h"
 #include "server/server_options.h"
 #include "server/service.h"
 
@@ -59,12 +61,24 @@ int RunServe(int argc, char** argv) {
     Log("opening data directory '" + opts->data_dir + "': " + engine.status().ToString());
     return 1;
   }
-  ServiceLayer service(engine->get());
+  ServiceOptions so;
+  so.meta_path = opts->data_dir + "/server-meta.json";
+  so.graceful_time_ms = static_cast<uint64_t>(opts->graceful_time_ms);
+  ServiceLayer service(engine->get(), so);
+  Status meta_st = service.LoadMeta();
+  if (!meta_st.ok()) {
+    Log("reading server metadata '" + so.meta_path + "': " + meta_st.ToString());
+    return 1;
+  }
   GrpcService grpc_service(&service);
+  RpcMetrics metrics;
 
   int threads = opts->threads > 0
                     ? opts->threads
-                    : std::max(4, 2 * static_cast<int>(std::thread::hardware_concurrency()));
+                    // Each in-flight call holds a thread and gRPC's pollers need some too: with
+                    // 4 threads three busy clients already got RESOURCE_EXHAUSTED (which pymilvus
+                    // does not retry). Idle threads are cheap.
+                    : std::max(16, 4 * static_cast<int>(std::thread::hardware_concurrency()));
   grpc::ResourceQuota quota("elanus");
   quota.SetMaxThreads(threads);
   grpc::ServerBuilder builder;
@@ -75,6 +89,9 @@ int RunServe(int argc, char** argv) {
   builder.SetMaxReceiveMessageSize(INT_MAX);  // pymilvus sends up to 2 GiB
   builder.SetMaxSendMessageSize(INT_MAX);
   builder.RegisterService(&grpc_service);
+  std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors;
+  interceptors.push_back(MakeMetricsInterceptorFactory(&metrics));
+  builder.experimental().SetInterceptorCreators(std::move(interceptors));
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
   if (server == nullptr || bound_port == 0) {
     Log("cannot listen on " + addr);
@@ -82,6 +99,7 @@ int RunServe(int argc, char** argv) {
   }
 
   HealthServer health;
+  health.SetMetricsHandler([&metrics, &service] { return metrics.Render(&service); });
   if (opts->health_port > 0) {
     Status st = health.Start(opts->host, opts->health_port);
     if (!st.ok()) Log("warning: " + st.message() + " (continuing without /healthz)");

@@ -40,6 +40,8 @@ Status Apply(const std::string& key, const std::string& value, ServeOptions* o) 
     o->data_dir = value;
   } else if (key == "threads") {
     return ParseIntValue(key, value, 0, 1024, &o->threads);
+  } else if (key == "graceful_time_ms") {
+    return ParseIntValue(key, value, 0, 86'400'000, &o->graceful_time_ms);
   } else if (key == "sync") {
     if (value != "true" && value != "false")
       return Status::InvalidArgument("sync = '" + value + "': expected true or false");
@@ -75,11 +77,13 @@ Status LoadConfig(const std::string& path, ServeOptions* o) {
 
 const char* ServeUsage() {
   return "usage: elanus serve [--host H] [--port P] [--health-port P] [--data-dir DIR]\n"
-         "                    [--threads N] [--no-sync] [--config FILE]\n"
+         "                    [--threads N] [--no-sync] [--graceful-time-ms MS]\n"
+         "                    [--config FILE]\n"
          "  Serves the Milvus 2.6 gRPC protocol (pymilvus, Milvus SDKs) on H:P\n"
-         "  (default 127.0.0.1:19530) and GET /healthz on the health port (default 9091,\n"
-         "  0 disables). Data lives in DIR (default ./elanus-data). SIGINT/SIGTERM stop it\n"
-         "  gracefully.\n";
+         "  (default 127.0.0.1:19530) and GET /healthz and /metrics on the health port\n"
+         "  (default 9091, 0 disables). Data lives in DIR (default ./elanus-data).\n"
+         "  Bounded-consistency reads may miss writes younger than the graceful time\n"
+         "  (default 5000 ms). SIGINT/SIGTERM stop it gracefully.\n";
 }
 
 Result<ServeOptions> ParseServeOptions(int argc, char** argv) {

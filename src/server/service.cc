@@ -12,6 +12,36 @@ namespace {
 
 // The metric named by index params: a top-level "metric_type" (MilvusClient flattens params) or
 // one inside a "params" JSON object (the ORM form). Empty when none is given.
+// Milvus index parameters (flattened MilvusClient pairs, or the ORM's `params` JSON) as the
+// engine's IndexParams.
+IndexParams EngineIndexParams(const std::string& field, const std::string& name,
+                              const KeyValues& kvs) {
+  IndexParams p;
+  p.field_name = field;
+  p.index_name = name;
+  for (const auto& [k, v] : kvs) {
+    if (k == "index_type") {
+      p.index_type = v;
+    } else if (k == "metric_type") {
+      p.metric = ParseMetricType(v);
+    } else if (k == "params") {
+      nlohmann::json j = nlohmann::json::parse(v, nullptr, false);
+      if (!j.is_object()) continue;
+      for (auto it = j.begin(); it != j.end(); ++it) {
+        if (it.key() == "index_type" && it->is_string())
+          p.index_type = it->get<std::string>();
+        else if (it.key() == "metric_type" && it->is_string())
+          p.metric = ParseMetricType(it->get<std::string>());
+        else
+          p.params[it.key()] = it->is_string() ? it->get<std::string>() : it->dump();
+      }
+    } else {
+      p.params[k] = v;
+    }
+  }
+  return p;
+}
+
 std::string MetricName(const KeyValues& params) {
   for (const auto& [k, v] : params)
     if (k == "metric_type") return v;
@@ -57,11 +87,39 @@ bool SameParams(KeyValues a, KeyValues b) {
 
 }  // namespace
 
-ServiceLayer::ServiceLayer(Engine* engine) : engine_(engine) {
+ServiceLayer::ServiceLayer(Engine* engine, ServiceOptions options)
+    : engine_(engine), options_(std::move(options)) {
   // Session ids only need to be non-zero and distinct within a process lifetime; seeding from the
   // clock keeps them distinct across restarts too.
   auto now = std::chrono::system_clock::now().time_since_epoch();
   next_session_ = std::chrono::duration_cast<std::chrono::milliseconds>(now).count() << 8 | 1;
+}
+
+Status ServiceLayer::LoadMeta() {
+  ELANUS_ASSIGN_OR_RETURN(ServerMeta meta, LoadServerMeta(options_.meta_path));
+  std::lock_guard<std::mutex> lock(mu_);
+  meta_ = std::move(meta);
+  return Status::OK();
+}
+
+Status ServiceLayer::SaveLocked() { return SaveServerMeta(options_.meta_path, meta_); }
+
+std::string ServiceLayer::Resolve(const std::string& db, const std::string& name) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto d = meta_.aliases.find(db);
+  if (d == meta_.aliases.end()) return name;
+  auto a = d->second.find(name);
+  return a == d->second.end() ? name : a->second;
+}
+
+std::vector<std::string> ServiceLayer::AliasesOfLocked(const std::string& db,
+                                                       const std::string& coll) {
+  std::vector<std::string> out;
+  auto d = meta_.aliases.find(db);
+  if (d == meta_.aliases.end()) return out;
+  for (const auto& [alias, target] : d->second)
+    if (coll.empty() || target == coll) out.push_back(alias);
+  return out;
 }
 
 const char* ServiceLayer::ServerVersion() { return "v2.6.0"; }
@@ -87,20 +145,21 @@ Status ServiceLayer::CheckDatabase(const std::string& db) {
 }
 
 Result<CollectionInfo> ServiceLayer::Info(const std::string& db, const std::string& coll) {
-  return engine_->DescribeCollection(db, coll);
+  return engine_->DescribeCollection(db, Resolve(db, coll));
 }
 
 Status ServiceLayer::CreateCollection(const std::string& db, CollectionSchema schema,
                                       const CollectionOptions& options) {
   std::string name = schema.name;
+  if (Resolve(db, name) != name) return AliasNameConflictError(name);
   ELANUS_RETURN_IF_ERROR(engine_->CreateCollection(db, std::move(schema)));
-  ELANUS_ASSIGN_OR_RETURN(CollectionInfo info, Info(db, name));
+  ELANUS_ASSIGN_OR_RETURN(CollectionInfo info, engine_->DescribeCollection(db, name));
   std::lock_guard<std::mutex> lock(mu_);
-  CollectionState& st = StateLocked(info.id);
+  CollectionState& st = meta_.collections[info.id];
   st = CollectionState{};
   st.loaded = false;  // like Milvus: a new collection must be indexed and loaded
   st.options = options;
-  return Status::OK();
+  return SaveLocked();
 }
 
 Result<CollectionDescription> ServiceLayer::DescribeCollection(const std::string& db,
@@ -109,15 +168,48 @@ Result<CollectionDescription> ServiceLayer::DescribeCollection(const std::string
   CollectionDescription d;
   {
     std::lock_guard<std::mutex> lock(mu_);
-    auto it = states_.find(info.id);
-    if (it != states_.end()) d.options = it->second.options;
+    auto it = meta_.collections.find(info.id);
+    if (it != meta_.collections.end()) d.options = it->second.options;
+    d.aliases = AliasesOfLocked(db, info.schema.name);
   }
   d.info = std::move(info);
   return d;
 }
 
 Result<bool> ServiceLayer::HasCollection(const std::string& db, const std::string& name) {
-  return engine_->HasCollection(db, name);
+  return engine_->HasCollection(db, Resolve(db, name));
+}
+
+Status ServiceLayer::AlterCollectionProperties(const std::string& db, const std::string& name,
+                                               const KeyValues& set,
+                                               const std::vector<std::string>& delete_keys) {
+  ELANUS_ASSIGN_OR_RETURN(CollectionInfo info, Info(db, name));
+  std::lock_guard<std::mutex> lock(mu_);
+  KeyValues& props = meta_.collections[info.id].options.properties;
+  for (const auto& [k, v] : set) {
+    auto it = std::find_if(props.begin(), props.end(), [&](const auto& p) { return p.first == k; });
+    if (it != props.end())
+      it->second = v;
+    else
+      props.emplace_back(k, v);
+  }
+  for (const std::string& k : delete_keys) {
+    props.erase(
+        std::remove_if(props.begin(), props.end(), [&](const auto& p) { return p.first == k; }),
+        props.end());
+  }
+  return SaveLocked();
+}
+
+size_t ServiceLayer::CountCollections() {
+  size_t n = 0;
+  auto dbs = engine_->ListDatabases();
+  if (!dbs.ok()) return 0;
+  for (const std::string& db : *dbs) {
+    auto names = engine_->ListCollections(db);
+    if (names.ok()) n += names->size();
+  }
+  return n;
 }
 
 Result<std::vector<CollectionInfo>> ServiceLayer::ListCollections(const std::string& db) {
@@ -131,65 +223,98 @@ Result<std::vector<CollectionInfo>> ServiceLayer::ListCollections(const std::str
 }
 
 Status ServiceLayer::DropCollection(const std::string& db, const std::string& name) {
-  auto info = Info(db, name);
+  if (Resolve(db, name) != name) {
+    return Status::InvalidArgument("cannot drop the collection via alias '" + name +
+                                   "': drop the alias or name the collection");
+  }
+  auto info = engine_->DescribeCollection(db, name);
   if (!info.ok() && info.status().IsNotFound() &&
       info.status().message().rfind("collection '", 0) == 0)
     return Status::OK();  // like Milvus: dropping a missing collection succeeds
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    std::vector<std::string> aliases = AliasesOfLocked(db, name);
+    if (!aliases.empty()) {
+      std::string list;
+      for (const std::string& a : aliases) list += (list.empty() ? "" : ", ") + a;
+      return Status::InvalidArgument("unable to drop collection '" + name +
+                                     "' because it has aliases [" + list +
+                                     "]: drop the aliases first");
+    }
+  }
   ELANUS_RETURN_IF_ERROR(engine_->DropCollection(db, name));
   if (info.ok()) {
     std::lock_guard<std::mutex> lock(mu_);
-    states_.erase(info->id);
+    meta_.collections.erase(info->id);
+    return SaveLocked();
   }
   return Status::OK();
 }
 
 Status ServiceLayer::RenameCollection(const std::string& db, const std::string& old_name,
                                       const std::string& new_db, const std::string& new_name) {
-  return engine_->RenameCollection(db, old_name, new_db.empty() ? db : new_db, new_name);
+  std::string to_db = new_db.empty() ? db : new_db;
+  if (Resolve(to_db, new_name) != new_name) return AliasNameConflictError(new_name);
+  std::string from = Resolve(db, old_name);
+  std::lock_guard<std::mutex> lock(mu_);  // keeps aliases in step with the rename
+  std::vector<std::string> aliases = AliasesOfLocked(db, from);
+  if (!aliases.empty() && to_db != db) {
+    return Status::InvalidArgument("collection '" + from +
+                                   "' has aliases: drop them before moving it to database '" +
+                                   to_db + "'");
+  }
+  ELANUS_RETURN_IF_ERROR(engine_->RenameCollection(db, from, to_db, new_name));
+  if (aliases.empty()) return Status::OK();
+  for (const std::string& a : aliases) meta_.aliases[db][a] = new_name;
+  return SaveLocked();
 }
 
 Result<CollectionStats> ServiceLayer::GetCollectionStats(const std::string& db,
                                                          const std::string& name) {
-  return engine_->GetCollectionStats(db, name);
+  return engine_->GetCollectionStats(db, Resolve(db, name));
 }
 
 Status ServiceLayer::CreatePartition(const std::string& db, const std::string& coll,
                                      const std::string& name) {
-  return engine_->CreatePartition(db, coll, name);
+  return engine_->CreatePartition(db, Resolve(db, coll), name);
 }
 Status ServiceLayer::DropPartition(const std::string& db, const std::string& coll,
                                    const std::string& name) {
-  return engine_->DropPartition(db, coll, name);
+  return engine_->DropPartition(db, Resolve(db, coll), name);
 }
 Result<bool> ServiceLayer::HasPartition(const std::string& db, const std::string& coll,
                                         const std::string& name) {
-  return engine_->HasPartition(db, coll, name);
+  return engine_->HasPartition(db, Resolve(db, coll), name);
 }
 Result<std::vector<PartitionInfo>> ServiceLayer::ListPartitions(const std::string& db,
                                                                 const std::string& coll) {
-  return engine_->ListPartitions(db, coll);
+  return engine_->ListPartitions(db, Resolve(db, coll));
 }
 
 Status ServiceLayer::LoadCollection(const std::string& db, const std::string& coll) {
   ELANUS_ASSIGN_OR_RETURN(CollectionInfo info, Info(db, coll));
   std::lock_guard<std::mutex> lock(mu_);
-  StateLocked(info.id).loaded = true;  // data is always resident: loading is instant
-  return Status::OK();
+  CollectionState& st = meta_.collections[info.id];
+  if (st.loaded) return Status::OK();
+  st.loaded = true;  // data is always resident: loading is instant
+  return SaveLocked();
 }
 
 Status ServiceLayer::ReleaseCollection(const std::string& db, const std::string& coll) {
   ELANUS_ASSIGN_OR_RETURN(CollectionInfo info, Info(db, coll));
   std::lock_guard<std::mutex> lock(mu_);
-  StateLocked(info.id).loaded = false;
-  return Status::OK();
+  CollectionState& st = meta_.collections[info.id];
+  if (!st.loaded) return Status::OK();
+  st.loaded = false;
+  return SaveLocked();
 }
 
 Result<LoadState> ServiceLayer::GetLoadState(const std::string& db, const std::string& coll) {
   auto info = Info(db, coll);
   if (!info.ok()) return info.status();
   std::lock_guard<std::mutex> lock(mu_);
-  auto it = states_.find(info->id);
-  bool loaded = it == states_.end() || it->second.loaded;
+  auto it = meta_.collections.find(info->id);
+  bool loaded = it == meta_.collections.end() || it->second.loaded;
   return loaded ? LoadState::kLoaded : LoadState::kNotLoad;
 }
 
@@ -214,7 +339,7 @@ Status ServiceLayer::CreateIndex(const std::string& db, const std::string& coll,
     ELANUS_RETURN_IF_ERROR(CheckMetricForField(*f, idx.metric, metric));
   }
   std::lock_guard<std::mutex> lock(mu_);
-  CollectionState& st = StateLocked(info.id);
+  CollectionState& st = meta_.collections[info.id];
   for (const IndexDescription& e : st.indexes) {
     if (e.field_name == field || e.index_name == index_name) {
       if (e.field_name == field && e.index_name == index_name && SameParams(e.params, params))
@@ -223,9 +348,14 @@ Status ServiceLayer::CreateIndex(const std::string& db, const std::string& coll,
                                      field + "' already has index '" + e.index_name + "'");
     }
   }
-  idx.index_id = next_index_id_.fetch_add(1);
+  if (IsVectorType(f->type)) {
+    // The engine builds and persists the vector index; the server keeps the client's parameters.
+    ELANUS_RETURN_IF_ERROR(
+        engine_->CreateIndex(db, info.schema.name, EngineIndexParams(field, index_name, params)));
+  }
+  idx.index_id = meta_.next_index_id++;
   st.indexes.push_back(std::move(idx));
-  return Status::OK();
+  return SaveLocked();
 }
 
 Result<std::vector<IndexDescription>> ServiceLayer::DescribeIndex(const std::string& db,
@@ -233,15 +363,27 @@ Result<std::vector<IndexDescription>> ServiceLayer::DescribeIndex(const std::str
                                                                   const std::string& field,
                                                                   const std::string& index_name) {
   ELANUS_ASSIGN_OR_RETURN(CollectionInfo info, Info(db, coll));
-  ELANUS_ASSIGN_OR_RETURN(CollectionStats stats, engine_->GetCollectionStats(db, coll));
+  ELANUS_ASSIGN_OR_RETURN(CollectionStats stats, engine_->GetCollectionStats(db, info.schema.name));
+  ELANUS_ASSIGN_OR_RETURN(std::vector<IndexInfo> built,
+                          engine_->DescribeIndexes(db, info.schema.name));
   std::vector<IndexDescription> out;
   {
     std::lock_guard<std::mutex> lock(mu_);
-    for (const IndexDescription& e : StateLocked(info.id).indexes) {
+    for (const IndexDescription& e : meta_.collections[info.id].indexes) {
       if (!field.empty() && e.field_name != field) continue;
       if (!index_name.empty() && e.index_name != index_name) continue;
       out.push_back(e);
-      out.back().total_rows = static_cast<int64_t>(stats.row_count);
+      IndexDescription& d = out.back();
+      d.total_rows = static_cast<int64_t>(stats.row_count);
+      d.indexed_rows = d.total_rows;
+      for (const IndexInfo& b : built) {
+        if (b.params.index_name != e.index_name) continue;
+        // Growing rows are searched exactly and count as pending until their segment is sealed
+        // and indexed; the index is finished when every sealed segment has it.
+        d.indexed_rows = static_cast<int64_t>(b.indexed_rows);
+        d.finished = b.finished;
+        d.fail_reason = b.fail_reason;
+      }
     }
   }
   if (out.empty()) return IndexNotFoundError("collection=" + coll);
@@ -252,7 +394,7 @@ Status ServiceLayer::DropIndex(const std::string& db, const std::string& coll,
                                const std::string& field, const std::string& index_name) {
   ELANUS_ASSIGN_OR_RETURN(CollectionInfo info, Info(db, coll));
   std::lock_guard<std::mutex> lock(mu_);
-  CollectionState& st = StateLocked(info.id);
+  CollectionState& st = meta_.collections[info.id];
   for (auto it = st.indexes.begin(); it != st.indexes.end(); ++it) {
     if (!field.empty() && it->field_name != field) continue;
     if (!index_name.empty() && it->index_name != index_name) continue;
@@ -260,8 +402,10 @@ Status ServiceLayer::DropIndex(const std::string& db, const std::string& coll,
       return Status::FailedPrecondition("index cannot be dropped, collection '" + coll +
                                         "' is loaded, please release it first");
     }
+    Status dropped = engine_->DropIndex(db, info.schema.name, it->index_name);
+    if (!dropped.ok() && !dropped.IsNotFound()) return dropped;
     st.indexes.erase(it);
-    return Status::OK();
+    return SaveLocked();
   }
   return Status::OK();  // Milvus: dropping a missing index succeeds
 }
@@ -269,82 +413,41 @@ Status ServiceLayer::DropIndex(const std::string& db, const std::string& coll,
 Result<MutationResult> ServiceLayer::Insert(const std::string& db, const std::string& coll,
                                             const std::string& partition,
                                             const std::vector<FieldColumn>& data) {
-  return engine_->Insert(db, coll, partition, data);
+  ELANUS_ASSIGN_OR_RETURN(MutationResult r,
+                          engine_->Insert(db, Resolve(db, coll), partition, data));
+  rows_inserted_ += r.count;
+  return r;
 }
 
 Result<MutationResult> ServiceLayer::Upsert(const std::string& db, const std::string& coll,
                                             const std::string& partition,
                                             const std::vector<FieldColumn>& data) {
-  return engine_->Upsert(db, coll, partition, data);
+  ELANUS_ASSIGN_OR_RETURN(MutationResult r,
+                          engine_->Upsert(db, Resolve(db, coll), partition, data));
+  rows_inserted_ += r.count;
+  return r;
 }
 
 Result<MutationResult> ServiceLayer::Delete(const std::string& db, const std::string& coll,
-                                            const std::string& partition,
-                                            const std::string& filter) {
+                                            const std::string& partition, const std::string& filter,
+                                            const std::string& filter_params) {
   ELANUS_ASSIGN_OR_RETURN(CollectionInfo info, Info(db, coll));
+  const std::string& name = info.schema.name;
   const FieldSchema* pk = info.schema.PrimaryKey();
-  if (pk != nullptr) {
+  if (pk != nullptr && filter_params.empty()) {
     if (auto keys = ParsePkInFilter(filter, *pk))
-      return engine_->Delete(db, coll, partition, *keys);
+      return engine_->Delete(db, name, partition, *keys);
   }
-  return engine_->DeleteByFilter(db, coll, partition, filter);
-}
-
-Result<SearchResult> ServiceLayer::Search(SearchRequest request) {
-  ELANUS_ASSIGN_OR_RETURN(CollectionInfo info, Info(request.db, request.collection));
-  std::string field = request.anns_field;
-  if (field.empty()) {
-    for (const FieldSchema& f : info.schema.fields)
-      if (IsVectorType(f.type)) {
-        if (!field.empty()) {
-          return Status::InvalidArgument("collection '" + request.collection +
-                                         "' has several vector fields: set anns_field");
-        }
-        field = f.name;
-      }
-  }
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    auto it = states_.find(info.id);
-    if (it != states_.end()) {
-      if (!it->second.loaded) return CollectionNotLoadedError(request.collection);
-      for (const IndexDescription& idx : it->second.indexes) {
-        if (idx.field_name != field || idx.metric == MetricType::kNone) continue;
-        if (request.metric == MetricType::kNone) {
-          request.metric = idx.metric;
-        } else if (request.metric != idx.metric) {
-          return Status::InvalidArgument(std::string("metric type not match: expected=") +
-                                         MetricTypeName(idx.metric) +
-                                         ", actual=" + MetricTypeName(request.metric));
-        }
-      }
-    }
-  }
-  request.anns_field = field;
-  return engine_->Search(request);
-}
-
-Result<QueryResult> ServiceLayer::Query(QueryRequest request) {
-  ELANUS_ASSIGN_OR_RETURN(CollectionInfo info, Info(request.db, request.collection));
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    auto it = states_.find(info.id);
-    if (it != states_.end() && !it->second.loaded)
-      return CollectionNotLoadedError(request.collection);
-  }
-  const FieldSchema* pk = info.schema.PrimaryKey();
-  if (pk != nullptr && !request.filter.empty() && !request.ids) {
-    if (auto keys = ParsePkInFilter(request.filter, *pk)) {
-      request.ids = std::move(*keys);
-      request.filter.clear();
-    }
-  }
-  return engine_->Query(request);
+  return engine_->DeleteByFilter(db, name, partition, filter, filter_params);
 }
 
 Result<uint64_t> ServiceLayer::Flush(const std::string& db, const std::string& coll) {
-  ELANUS_RETURN_IF_ERROR(engine_->Flush(db, coll));
+  ELANUS_RETURN_IF_ERROR(engine_->Flush(db, Resolve(db, coll)));
   return engine_->AllocTimestamp();
+}
+
+Status ServiceLayer::Compact(const std::string& db, const std::string& coll) {
+  return engine_->Compact(db, Resolve(db, coll));
 }
 
 Status ServiceLayer::FlushAll() {

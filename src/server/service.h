@@ -1,63 +1,98 @@
 // The protocol-neutral service layer behind the gRPC adapter (and later the REST adapter).
 //
 // It wraps the Engine with the Milvus behaviour the engine does not model: load state, index
-// metadata, collection options (consistency level, shards, properties), session identifiers,
-// database resolution rules and the `pk in [..]` filter shortcut. Adapters translate protocol
-// messages into these calls and back, and map errors with ToMilvusError (error_map.h).
+// metadata, collection options (consistency level, shards, properties), aliases, consistency
+// levels (guarantee timestamps), hybrid search, search iterators, session identifiers, database
+// resolution rules and the `pk in [..]` filter shortcut. Adapters translate protocol messages
+// into these calls and back, and map errors with ToMilvusError (error_map.h).
 //
-// State kept here is in memory only: after a restart every collection reports Loaded (Milvus
-// restores load state; we do not persist it yet), index descriptions are forgotten, and
-// collection options fall back to their defaults.
+// Server metadata (server_meta.h) is persisted in `ServiceOptions::meta_path` after every change,
+// so load state, indexes, options and aliases survive a restart.
+//
+// Aliases: every method taking a collection name also accepts an alias of a collection in the
+// same database (DropCollection excepted, like Milvus).
 //
 // Thread-safety: all methods may be called concurrently.
 #pragma once
 
 #include <atomic>
 #include <cstdint>
+#include <deque>
 #include <map>
 #include <mutex>
+#include <optional>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "elanus/engine.h"
+#include "server/hybrid_rank.h"
+#include "server/server_meta.h"
 
 namespace elanus::server {
-
-using KeyValues = std::vector<std::pair<std::string, std::string>>;
 
 // Numbering follows the Milvus LoadState enum.
 enum class LoadState : int32_t { kNotExist = 0, kNotLoad = 1, kLoading = 2, kLoaded = 3 };
 
-// Consistency levels (Milvus numbering). Every read is Strong on a single node; the level is
-// stored and echoed for clients.
-inline constexpr int32_t kConsistencyBounded = 2;
-
-struct CollectionOptions {
-  int32_t consistency_level = kConsistencyBounded;
-  int32_t shards_num = 1;
-  KeyValues properties;
+struct ServiceOptions {
+  std::string meta_path;             // server metadata file; empty keeps it in memory
+  uint64_t graceful_time_ms = 5000;  // Bounded consistency: how stale a read may be
 };
 
 struct CollectionDescription {
   CollectionInfo info;
   CollectionOptions options;
+  std::vector<std::string> aliases;
 };
 
-// Index metadata. Indexes are accepted and remembered, but the engine searches exactly (FLAT)
-// until vector indexes land; `metric` is what a search without an explicit metric uses.
-struct IndexDescription {
-  std::string index_name;
-  std::string field_name;
-  int64_t index_id = 0;
-  KeyValues params;  // as given by the client: index_type, metric_type, params JSON, ...
-  MetricType metric = MetricType::kNone;
-  int64_t total_rows = 0;  // filled by DescribeIndex
+// How a read picks its snapshot, from the request's consistency fields (Milvus semantics):
+//   Strong      a fresh timestamp: the read waits for writes in flight and sees every
+//               acknowledged write;
+//   Session,    at least `guarantee_ts` (the client's last write; <= 1 means none);
+//   Customized
+//   Bounded     at least now - graceful time;
+//   Eventually  the newest applied state, without waiting.
+// "At least G" reads the newest applied state when it is at G or later, else reads at G (the
+// engine waits for writes below G). `use_default` takes the collection's level. Iterators pin
+// their snapshot: with `iterator` and a guarantee_ts > 1 the read is exactly at guarantee_ts.
+struct ReadConsistency {
+  int32_t level = kConsistencyStrong;
+  bool use_default = true;
+  uint64_t guarantee_ts = 0;
+  bool iterator = false;
+};
+
+struct HybridSearchRequest {
+  std::vector<SearchRequest> requests;  // db/collection taken from the fields below
+  std::string db = kDefaultDatabase;
+  std::string collection;
+  std::vector<std::string> partitions;  // for sub-requests that name none
+  RankerParams ranker;
+  int64_t limit = 10;  // after fusion, per query
+  int64_t offset = 0;
+  int32_t round_decimal = -1;
+  std::vector<std::string> output_fields;
+};
+
+// One page of a search iterator (pymilvus search_iterator v2).
+struct SearchIteratorPage {
+  std::string token;  // empty on the first page: a new iterator
+  std::optional<float> last_bound;
+  int64_t batch_size = 1000;
+};
+struct SearchIteratorResult {
+  SearchResult result;
+  std::string token;
+  float last_bound = 0;
 };
 
 class ServiceLayer {
  public:
-  explicit ServiceLayer(Engine* engine);  // `engine` must outlive the service
+  // `engine` must outlive the service. Call LoadMeta before serving.
+  ServiceLayer(Engine* engine, ServiceOptions options = {});
+
+  Status LoadMeta();  // reads options.meta_path (a missing file is an empty catalog)
 
   static const char* ServerVersion();  // "v2.6.x"-style version reported to SDKs
   int64_t NewSessionId();              // non-zero, unique per process
@@ -81,6 +116,21 @@ class ServiceLayer {
   Status RenameCollection(const std::string& db, const std::string& old_name,
                           const std::string& new_db, const std::string& new_name);
   Result<CollectionStats> GetCollectionStats(const std::string& db, const std::string& name);
+  // Sets `set` (replacing values of existing keys), then removes `delete_keys`; persisted.
+  Status AlterCollectionProperties(const std::string& db, const std::string& name,
+                                   const KeyValues& set,
+                                   const std::vector<std::string>& delete_keys);
+  size_t CountCollections();  // over every database (metrics)
+
+  // Aliases.
+  Status CreateAlias(const std::string& db, const std::string& alias,
+                     const std::string& collection);
+  Status DropAlias(const std::string& db, const std::string& alias);
+  Status AlterAlias(const std::string& db, const std::string& alias, const std::string& collection);
+  Result<std::string> DescribeAlias(const std::string& db, const std::string& alias);
+  // The aliases of `collection` (of the whole database when empty), sorted.
+  Result<std::vector<std::string>> ListAliases(const std::string& db,
+                                               const std::string& collection);
 
   // Partitions (pass-through).
   Status CreatePartition(const std::string& db, const std::string& coll, const std::string& name);
@@ -112,34 +162,55 @@ class ServiceLayer {
                                 const std::string& partition, const std::vector<FieldColumn>& data);
   // `pk in [..]` filters become key deletes; anything else goes to the engine's filter path.
   Result<MutationResult> Delete(const std::string& db, const std::string& coll,
-                                const std::string& partition, const std::string& filter);
-  // Checks the collection is loaded; a missing metric comes from the field's index.
-  Result<SearchResult> Search(SearchRequest request);
+                                const std::string& partition, const std::string& filter,
+                                const std::string& filter_params = "");
+  // Checks the collection is loaded; a missing metric comes from the field's index (else the
+  // field type's default); the snapshot comes from `rc`.
+  Result<SearchResult> Search(SearchRequest request, const ReadConsistency& rc = {});
   // Checks the collection is loaded; maps `pk in [..]` filters to `ids`.
-  Result<QueryResult> Query(QueryRequest request);
+  Result<QueryResult> Query(QueryRequest request, const ReadConsistency& rc = {});
+  // Runs every sub-request at one snapshot, fuses them (hybrid_rank.h) and returns the fused
+  // hits with the requested output fields.
+  Result<SearchResult> HybridSearch(HybridSearchRequest request, const ReadConsistency& rc = {});
+  // One page of a search iterator: hits strictly past `last_bound`, plus those at the bound
+  // that earlier pages did not return. `request.limit` is ignored (batch_size is used).
+  Result<SearchIteratorResult> SearchIterator(SearchRequest request, const SearchIteratorPage& page,
+                                              const ReadConsistency& rc = {});
   // Returns the flush timestamp.
   Result<uint64_t> Flush(const std::string& db, const std::string& coll);
   Status FlushAll();  // every collection of every database (shutdown)
-  Status Compact(const std::string& db, const std::string& coll) {
-    return engine_->Compact(db, coll);
-  }
+  Status Compact(const std::string& db, const std::string& coll);
   uint64_t AllocTimestamp() { return engine_->AllocTimestamp(); }
 
- private:
-  struct CollectionState {
-    bool loaded = true;  // collections unknown to this process (restart) count as loaded
-    CollectionOptions options;
-    std::vector<IndexDescription> indexes;
-  };
+  uint64_t rows_inserted() const { return rows_inserted_.load(); }  // since start (metrics)
 
+ private:
   Result<CollectionInfo> Info(const std::string& db, const std::string& coll);
-  CollectionState& StateLocked(int64_t id) { return states_[id]; }
+  std::string Resolve(const std::string& db, const std::string& name);  // alias -> collection
+  Status SaveLocked();                                                  // mu_ held
+  // Resolves the collection, checks it is loaded and fills the metric and anns_field.
+  Status PrepareSearch(SearchRequest* request, CollectionInfo* info);
+  Result<uint64_t> Snapshot(const std::string& db, const std::string& coll, int64_t coll_id,
+                            const ReadConsistency& rc);
+  std::vector<std::string> AliasesOfLocked(const std::string& db, const std::string& coll);
 
   Engine* engine_;
+  ServiceOptions options_;
   std::atomic<int64_t> next_session_;
-  std::atomic<int64_t> next_index_id_{1};
-  std::mutex mu_;                              // guards states_
-  std::map<int64_t, CollectionState> states_;  // by collection id (stable across renames)
+  std::atomic<uint64_t> rows_inserted_{0};
+  std::mutex mu_;    // guards meta_ and iterators_
+  ServerMeta meta_;  // persisted to options_.meta_path
+
+  // Search iterator state: the keys returned at each iterator's last bound (so ties at the bound
+  // are neither lost nor repeated). Bounded: the oldest iterators are forgotten first.
+  struct IteratorState {
+    float last_bound = 0;
+    std::set<int64_t> int_keys;
+    std::set<std::string> str_keys;
+  };
+  std::map<std::string, IteratorState> iterators_;
+  std::deque<std::string> iterator_order_;
+  std::atomic<uint64_t> next_iterator_{1};
 };
 
 }  // namespace elanus::server
