@@ -267,40 +267,40 @@ Result<uint64_t> Engine::Impl::ReadTs(Collection& c, uint64_t requested) {
   return requested;
 }
 
+Result<Engine::Impl::ReadContext> Engine::Impl::PrepareRead(
+    engine::Collection& coll, const std::string& filter, const std::string& filter_params,
+    const std::vector<std::string>& partitions, uint64_t snapshot_ts) {
+  ReadContext ctx;
+  ELANUS_ASSIGN_OR_RETURN(auto plan, engine::CompileFilter(coll.schema(), filter, filter_params));
+  ELANUS_ASSIGN_OR_RETURN(ctx.ts, ReadTs(coll, snapshot_ts));
+  bool none = false;
+  auto parts = engine::PrunePartitions(coll, plan.get(), partitions, &none);
+  if (!none) {
+    ELANUS_ASSIGN_OR_RETURN(ctx.rs, coll.Read(parts));
+  }
+  ELANUS_ASSIGN_OR_RETURN(ctx.bits,
+                          engine::EvaluateFilter(plan.get(), coll.schema(), ctx.rs, pool_.get()));
+  ctx.filtered = plan != nullptr;
+  return ctx;
+}
+
 Result<SearchResult> Engine::Impl::Search(const SearchRequest& req) {
   ELANUS_ASSIGN_OR_RETURN(auto coll, Find(req.db, req.collection));
   engine::PreparedSearch prep;
   ELANUS_RETURN_IF_ERROR(engine::PrepareSearch(coll->schema(), coll->index_defs(), req, &prep));
-  ELANUS_ASSIGN_OR_RETURN(auto plan,
-                          engine::CompileFilter(coll->schema(), req.filter, req.filter_params));
-  ELANUS_ASSIGN_OR_RETURN(uint64_t ts, ReadTs(*coll, req.snapshot_ts));
-  bool none = false;
-  auto parts = engine::PrunePartitions(*coll, plan.get(), req.partitions, &none);
-  engine::ReadSet rs;
-  if (!none) {
-    ELANUS_ASSIGN_OR_RETURN(rs, coll->Read(parts));
-  }
-  ELANUS_ASSIGN_OR_RETURN(engine::FilterBits bits,
-                          engine::EvaluateFilter(plan.get(), coll->schema(), rs, pool_.get()));
-  return engine::ExecuteSearch(coll->schema(), req, prep, rs, plan ? &bits : nullptr, ts,
-                               pool_.get());
+  ELANUS_ASSIGN_OR_RETURN(ReadContext ctx, PrepareRead(*coll, req.filter, req.filter_params,
+                                                       req.partitions, req.snapshot_ts));
+  return engine::ExecuteSearch(coll->schema(), req, prep, ctx.rs,
+                               ctx.filtered ? &ctx.bits : nullptr, ctx.ts, pool_.get());
 }
 
 Result<QueryResult> Engine::Impl::Query(const QueryRequest& req) {
   ELANUS_ASSIGN_OR_RETURN(auto coll, Find(req.db, req.collection));
   if (req.ids) ELANUS_RETURN_IF_ERROR(CheckKeys(coll->schema(), *req.ids));
-  ELANUS_ASSIGN_OR_RETURN(auto plan,
-                          engine::CompileFilter(coll->schema(), req.filter, req.filter_params));
-  ELANUS_ASSIGN_OR_RETURN(uint64_t ts, ReadTs(*coll, req.snapshot_ts));
-  bool none = false;
-  auto parts = engine::PrunePartitions(*coll, plan.get(), req.partitions, &none);
-  engine::ReadSet rs;
-  if (!none) {
-    ELANUS_ASSIGN_OR_RETURN(rs, coll->Read(parts));
-  }
-  ELANUS_ASSIGN_OR_RETURN(engine::FilterBits bits,
-                          engine::EvaluateFilter(plan.get(), coll->schema(), rs, pool_.get()));
-  return engine::ExecuteQuery(coll->schema(), req, rs, plan ? &bits : nullptr, ts);
+  ELANUS_ASSIGN_OR_RETURN(ReadContext ctx, PrepareRead(*coll, req.filter, req.filter_params,
+                                                       req.partitions, req.snapshot_ts));
+  return engine::ExecuteQuery(coll->schema(), req, ctx.rs, ctx.filtered ? &ctx.bits : nullptr,
+                              ctx.ts);
 }
 
 Result<MutationResult> Engine::Impl::DeleteByFilter(const std::string& db,

@@ -14,6 +14,7 @@
 #include "common/thread_pool.h"
 #include "elanus/engine.h"
 #include "engine/collection.h"
+#include "engine/read_path.h"
 #include "storage/storage.h"
 
 namespace elanus {
@@ -63,6 +64,17 @@ class Engine::Impl {
   Status Replay();
   Status TruncateLog();
   Result<uint64_t> ReadTs(engine::Collection& c, uint64_t requested);
+  // What search and query share: the compiled filter, the read timestamp, the partitions left
+  // after partition-key pruning, their segment snapshots and the filter's bitsets.
+  struct ReadContext {
+    uint64_t ts = 0;
+    engine::ReadSet rs;
+    engine::FilterBits bits;
+    bool filtered = false;
+  };
+  Result<ReadContext> PrepareRead(engine::Collection& coll, const std::string& filter,
+                                  const std::string& filter_params,
+                                  const std::vector<std::string>& partitions, uint64_t snapshot_ts);
   void MaintenanceLoop();
   void IndexBuildLoop();
   Status CheckDb(const std::string& db);  // catalog_mu_ held
