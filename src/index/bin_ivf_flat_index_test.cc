@@ -32,7 +32,7 @@ TEST(BinIvfFlatIndexTest, MatchesBinFlatWithAllProbesAndRecallsWithDefault) {
   const size_t n = 5000, bytes = 16, nq = 30;
   const auto rows = ClusteredBits(n + nq, bytes, 4);
   for (MetricType metric : {MetricType::kHamming, MetricType::kJaccard}) {
-    SCOPED_TRACE(MetricName(metric));
+    SCOPED_TRACE(MetricTypeName(metric));
     const IndexSpec spec{DataType::kBinaryVector, static_cast<int64_t>(bytes * 8), metric};
     auto ivf = IndexRegistry::Global().Create("BIN_IVF_FLAT", spec, {{"nlist", "32"}});
     auto flat = IndexRegistry::Global().Create("BIN_FLAT", spec, {});

@@ -12,7 +12,7 @@ namespace {
 TEST(FlatIndexTest, ExactTopKForEveryMetric) {
   const auto ds = testing::MakeClustered(3000, 20, 24, 5, 9);
   for (MetricType metric : {MetricType::kL2, MetricType::kIP, MetricType::kCosine}) {
-    SCOPED_TRACE(MetricName(metric));
+    SCOPED_TRACE(MetricTypeName(metric));
     auto index = FlatIndex::Create({DataType::kFloatVector, ds.dim, metric}, false);
     ASSERT_TRUE(index.ok());
     ASSERT_TRUE((*index)->Build(ds.base.data(), ds.n, nullptr).ok());

@@ -20,7 +20,7 @@ TEST(HnswFilterTest, RecallAndExactlyKResultsAcrossSelectivities) {
     ASSERT_TRUE((*index)->Build(ds.base.data(), ds.n, &pool).ok());
     for (double fraction : {0.001, 0.01, 0.05, 0.1, 0.2, 0.5, 0.9}) {
       SCOPED_TRACE(fraction);
-      SCOPED_TRACE(MetricName(metric));
+      SCOPED_TRACE(MetricTypeName(metric));
       const Bitset allowed = testing::RandomFilter(ds.n, fraction, 7);
       double sum = 0;
       for (int64_t i = 0; i < ds.nq; ++i) {

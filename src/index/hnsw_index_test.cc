@@ -49,7 +49,7 @@ double MeanRecall(const VectorIndex& index, const Dataset& ds, int64_t k, int64_
 TEST(HnswIndexTest, RecallAboveThresholdOnClusteredData) {
   ThreadPool pool(2);
   for (MetricType metric : {MetricType::kL2, MetricType::kIP, MetricType::kCosine}) {
-    SCOPED_TRACE(MetricName(metric));
+    SCOPED_TRACE(MetricTypeName(metric));
     auto index = BuildHnsw(Clustered(), metric, &pool);
     EXPECT_EQ(index->Size(), 20000);
     EXPECT_EQ(index->IndexedRows(), 20000);

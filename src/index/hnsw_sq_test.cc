@@ -50,7 +50,7 @@ double MeanRecall(const VectorIndex& index, const SearchParams& sp, const Bitset
 TEST(HnswSqTest, RecallWithRefineOnClusteredData) {
   ThreadPool pool(2);
   for (MetricType metric : {MetricType::kL2, MetricType::kIP, MetricType::kCosine}) {
-    SCOPED_TRACE(MetricName(metric));
+    SCOPED_TRACE(MetricTypeName(metric));
     auto index = BuildSq(metric, {}, &pool);
     EXPECT_EQ(index->TypeName(), "HNSW_SQ");
     EXPECT_GE(MeanRecall(*index, SearchParams{.ef = 64}, nullptr, true), 0.95);

@@ -8,23 +8,6 @@
 
 namespace elanus::index {
 
-const char* MetricName(MetricType m) {
-  switch (m) {
-    case MetricType::kL2:
-      return "L2";
-    case MetricType::kIP:
-      return "IP";
-    case MetricType::kCosine:
-      return "COSINE";
-    case MetricType::kHamming:
-      return "HAMMING";
-    case MetricType::kJaccard:
-      return "JACCARD";
-    default:
-      return "NONE";
-  }
-}
-
 const char* VectorTypeName(DataType t) {
   switch (t) {
     case DataType::kFloatVector:
@@ -48,21 +31,8 @@ bool IsFloatLike(DataType t) {
 }
 
 size_t IndexSpec::RowBytes() const {
-  if (dim <= 0) return 0;
-  const size_t d = static_cast<size_t>(dim);
-  switch (data_type) {
-    case DataType::kFloatVector:
-      return d * 4;
-    case DataType::kFloat16Vector:
-    case DataType::kBFloat16Vector:
-      return d * 2;
-    case DataType::kInt8Vector:
-      return d;
-    case DataType::kBinaryVector:
-      return d / 8;
-    default:
-      return 0;
-  }
+  if (dim <= 0 || !IsVectorType(data_type)) return 0;
+  return FixedWidth(data_type, dim);  // 0 for sparse vectors
 }
 
 Status IndexSpec::Validate() const {
@@ -80,7 +50,7 @@ Status IndexSpec::Validate() const {
                          : (metric == MetricType::kL2 || metric == MetricType::kIP ||
                             metric == MetricType::kCosine);
   if (!ok) {
-    return Status::InvalidArgument(std::string("invalid metric_type ") + MetricName(metric) +
+    return Status::InvalidArgument(std::string("invalid metric_type ") + MetricTypeName(metric) +
                                    " for " + VectorTypeName(data_type) + ": must be " +
                                    (binary ? "HAMMING or JACCARD" : "L2, IP or COSINE"));
   }

@@ -17,7 +17,6 @@
 
 namespace elanus::index {
 
-const char* MetricName(MetricType m);
 const char* VectorTypeName(DataType t);
 bool IsFloatLike(DataType t);  // float32, float16, bfloat16, int8
 

@@ -28,7 +28,7 @@ TEST(IvfFlatIndexTest, RecallWithAllAndDefaultProbes) {
   const auto ds = testing::MakeClustered(20000, 50, 64, 20, 42);
   ThreadPool pool(2);
   for (MetricType metric : {MetricType::kL2, MetricType::kCosine}) {
-    SCOPED_TRACE(MetricName(metric));
+    SCOPED_TRACE(MetricTypeName(metric));
     auto index = IvfFlatIndex::Create({DataType::kFloatVector, ds.dim, metric}, IvfParams{});
     ASSERT_TRUE(index.ok());
     ASSERT_TRUE((*index)->Build(ds.base.data(), ds.n, &pool).ok());
@@ -111,7 +111,7 @@ TEST(IvfSq8IndexTest, RecallAndApproximateScores) {
   const auto ds = testing::MakeClustered(20000, 50, 64, 20, 42);
   ThreadPool pool(2);
   for (MetricType metric : {MetricType::kL2, MetricType::kIP, MetricType::kCosine}) {
-    SCOPED_TRACE(MetricName(metric));
+    SCOPED_TRACE(MetricTypeName(metric));
     auto index = IndexRegistry::Global().Create("IVF_SQ8", {DataType::kFloatVector, ds.dim, metric},
                                                 {{"nlist", "64"}});
     ASSERT_TRUE(index.ok()) << index.status().ToString();
