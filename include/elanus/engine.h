@@ -89,9 +89,12 @@ struct CollectionStats {
 struct SearchRequest {
   std::string db = kDefaultDatabase;
   std::string collection;
-  std::vector<std::string> partitions;    // empty: all
-  std::string anns_field;                 // empty: the collection's only vector field
-  FieldColumn queries;                    // nq query vectors of the field's type (name ignored)
+  std::vector<std::string> partitions;  // empty: all
+  std::string anns_field;               // empty: the collection's only vector field
+  FieldColumn queries;                  // nq query vectors of the field's type (name ignored)
+  // Search by primary keys: when set, the query vectors are the stored vectors of these rows
+  // (in this order) and `queries` must be empty. A key with no visible row is an error.
+  std::optional<PrimaryKeys> query_ids;
   MetricType metric = MetricType::kNone;  // kNone: COSINE for dense, HAMMING binary, IP sparse
   int64_t limit = 10;                     // top-k per query, 1..16384
   int64_t offset = 0;                     // offset + limit <= 16384
@@ -105,6 +108,12 @@ struct SearchRequest {
   std::map<std::string, std::string> search_params;  // index search parameters: "ef", "nprobe"
   uint64_t snapshot_ts = 0;                          // read at this timestamp; 0 = latest
   int32_t round_decimal = -1;                        // -1: no rounding
+  // Grouping search: `limit` groups (after skipping `offset` groups), each of up to `group_size`
+  // hits sharing one value of `group_by_field` (BOOL, INT8..INT64 or VARCHAR; NULL is a group
+  // of its own). Groups are ordered by their best hit, hits within a group best first.
+  std::string group_by_field;
+  int64_t group_size = 1;          // 1..kMaxGroupSize
+  bool strict_group_size = false;  // true: drop groups with fewer than group_size hits
 };
 
 // Flattened like the Milvus protocol: query q's hits are the next topks[q] entries.
@@ -113,7 +122,8 @@ struct SearchResult {
   std::vector<int64_t> topks;
   PrimaryKeys ids;
   std::vector<float> scores;
-  std::vector<FieldColumn> fields;  // one column per output field, one row per hit
+  std::vector<FieldColumn> fields;          // one column per output field, one row per hit
+  std::optional<FieldColumn> group_values;  // grouping search: each hit's group value
   uint64_t snapshot_ts = 0;
 };
 
@@ -177,6 +187,14 @@ class Engine {
                                 const std::string& partition, const std::vector<FieldColumn>& data);
   Result<MutationResult> UpsertRows(const std::string& db, const std::string& coll,
                                     const std::string& partition, std::string_view json_rows);
+  // Partial upsert (Milvus `partial_update=true`): every row names its primary key; fields the
+  // batch does not carry keep the stored row's values (dynamic keys are merged key by key). A
+  // key with no stored row is inserted, so its missing fields must be nullable or have defaults.
+  // The stored rows are read at the latest snapshot just before the write: concurrent partial
+  // upserts of the same key are not merged with each other (the later write wins).
+  Result<MutationResult> PartialUpsert(const std::string& db, const std::string& coll,
+                                       const std::string& partition,
+                                       const std::vector<FieldColumn>& data);
   Result<MutationResult> Delete(const std::string& db, const std::string& coll,
                                 const std::string& partition, const PrimaryKeys& ids);
   // Deletes the rows visible now that match `filter`; `count` is the number of rows deleted.

@@ -95,6 +95,7 @@ inline constexpr size_t kMaxDatabases = 64;
 inline constexpr size_t kMaxCollections = 65536;
 inline constexpr int64_t kMaxTopK = 16384;
 inline constexpr size_t kMaxNq = 16384;
+inline constexpr int64_t kMaxGroupSize = 10;  // grouping search: hits per group
 inline constexpr char kDefaultDatabase[] = "default";
 inline constexpr char kDefaultPartition[] = "_default";
 inline constexpr char kDynamicFieldName[] = "$meta";

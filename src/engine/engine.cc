@@ -102,6 +102,11 @@ Result<MutationResult> Engine::Upsert(const std::string& db, const std::string& 
                                       const std::vector<FieldColumn>& data) {
   return impl_->Write(db, coll, partition, data, /*upsert=*/true);
 }
+Result<MutationResult> Engine::PartialUpsert(const std::string& db, const std::string& coll,
+                                             const std::string& partition,
+                                             const std::vector<FieldColumn>& data) {
+  return impl_->PartialUpsert(db, coll, partition, data);
+}
 Result<MutationResult> Engine::UpsertRows(const std::string& db, const std::string& coll,
                                           const std::string& partition, std::string_view rows) {
   ELANUS_ASSIGN_OR_RETURN(auto c, impl_->Find(db, coll));

@@ -284,14 +284,24 @@ Result<Engine::Impl::ReadContext> Engine::Impl::PrepareRead(
   return ctx;
 }
 
-Result<SearchResult> Engine::Impl::Search(const SearchRequest& req) {
-  ELANUS_ASSIGN_OR_RETURN(auto coll, Find(req.db, req.collection));
+Result<SearchResult> Engine::Impl::Search(const SearchRequest& in) {
+  ELANUS_ASSIGN_OR_RETURN(auto coll, Find(in.db, in.collection));
+  SearchRequest by_ids;
+  if (in.query_ids) {
+    by_ids = in;
+    ELANUS_RETURN_IF_ERROR(FillQueriesFromIds(coll->schema(), &by_ids));
+  }
+  const SearchRequest& req = in.query_ids ? by_ids : in;
   engine::PreparedSearch prep;
   ELANUS_RETURN_IF_ERROR(engine::PrepareSearch(coll->schema(), coll->index_defs(), req, &prep));
   ELANUS_ASSIGN_OR_RETURN(ReadContext ctx, PrepareRead(*coll, req.filter, req.filter_params,
                                                        req.partitions, req.snapshot_ts));
-  return engine::ExecuteSearch(coll->schema(), req, prep, ctx.rs,
-                               ctx.filtered ? &ctx.bits : nullptr, ctx.ts, pool_.get());
+  const engine::FilterBits* bits = ctx.filtered ? &ctx.bits : nullptr;
+  if (!req.group_by_field.empty()) {
+    return engine::ExecuteGroupedSearch(coll->schema(), coll->index_defs(), req, ctx.rs, bits,
+                                        ctx.ts, pool_.get());
+  }
+  return engine::ExecuteSearch(coll->schema(), req, prep, ctx.rs, bits, ctx.ts, pool_.get());
 }
 
 Result<QueryResult> Engine::Impl::Query(const QueryRequest& req) {

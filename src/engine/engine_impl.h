@@ -43,6 +43,9 @@ class Engine::Impl {
   Result<MutationResult> Write(const std::string& db, const std::string& coll,
                                const std::string& partition, const std::vector<FieldColumn>& data,
                                bool upsert);
+  Result<MutationResult> PartialUpsert(const std::string& db, const std::string& coll,
+                                       const std::string& partition,
+                                       const std::vector<FieldColumn>& data);
   Result<MutationResult> Delete(const std::string& db, const std::string& coll,
                                 const std::string& partition, const PrimaryKeys& ids);
   Result<MutationResult> DeleteByFilter(const std::string& db, const std::string& coll,
@@ -58,6 +61,8 @@ class Engine::Impl {
   // Reads.
   Result<SearchResult> Search(const SearchRequest& req);
   Result<QueryResult> Query(const QueryRequest& req);
+  // Search by primary keys: fills req->queries from the rows `req->query_ids` names.
+  Status FillQueriesFromIds(const CollectionSchema& schema, SearchRequest* req);
   uint64_t Now() { return clock_.Now(); }
 
  private:

@@ -34,6 +34,13 @@ Result<SearchResult> ExecuteSearch(const CollectionSchema& schema, const SearchR
                                    const PreparedSearch& prep, const ReadSet& rs,
                                    const FilterBits* filter, uint64_t ts, ThreadPool* pool);
 
+// Grouping search (req.group_by_field set): validates the group field and size, then searches
+// a growing candidate list until each query's wanted groups are full or the hits run out.
+Result<SearchResult> ExecuteGroupedSearch(const CollectionSchema& schema,
+                                          const std::vector<IndexDef>& indexes,
+                                          const SearchRequest& req, const ReadSet& rs,
+                                          const FilterBits* filter, uint64_t ts, ThreadPool* pool);
+
 Result<QueryResult> ExecuteQuery(const CollectionSchema& schema, const QueryRequest& req,
                                  const ReadSet& rs, const FilterBits* filter, uint64_t ts);
 

@@ -20,10 +20,22 @@ Status ParseSearchParams(const KvList& kvs, SearchRequest* r) {
                                      "' is not a JSON object");
     }
   }
-  for (const char* unsupported : {"group_by_field", "group_by_fields", "order_by_fields"}) {
+  for (const char* unsupported : {"group_by_fields", "order_by_fields"}) {
     if (FindKv(kvs, unsupported))
       return Status::NotSupported(std::string("search parameter '") + unsupported + "'");
   }
+  if (auto g = FindKv(kvs, "group_by_field")) r->group_by_field = *g;
+  if (auto v = FindKv(kvs, "group_size")) {
+    ELANUS_ASSIGN_OR_RETURN(r->group_size, ParseInt("group_size", *v));
+  }
+  if (auto v = FindKv(kvs, "strict_group_size")) {
+    if (*v != "True" && *v != "true" && *v != "False" && *v != "false" && *v != "1" && *v != "0")
+      return Status::InvalidArgument("search parameter 'strict_group_size' = '" + *v +
+                                     "' is not a boolean");
+    r->strict_group_size = *v == "True" || *v == "true" || *v == "1";
+  }
+  if (r->group_by_field.empty() && (FindKv(kvs, "group_size") || FindKv(kvs, "strict_group_size")))
+    return Status::InvalidArgument("group_size and strict_group_size need group_by_field");
   auto topk = FindKv(kvs, "topk");
   if (!topk) topk = FindKv(kvs, "limit");
   if (topk) {
@@ -77,8 +89,6 @@ Result<SearchRequest> SearchFromProto(const pb_milvus::SearchRequest& req, const
                                       const CollectionSchema& schema) {
   if (req.has_function_score())
     return Status::NotSupported("search with a function ranker (function_score)");
-  if (req.search_input_case() != pb_milvus::SearchRequest::kPlaceholderGroup)
-    return Status::NotSupported("search by primary keys (ids)");
   SearchRequest r;
   r.db = db;
   r.collection = req.collection_name();
@@ -109,6 +119,19 @@ Result<SearchRequest> SearchFromProto(const pb_milvus::SearchRequest& req, const
     if (anns == nullptr) return Status::InvalidArgument("collection has no vector field");
     r.anns_field = anns->name;
   }
+  if (req.search_input_case() == pb_milvus::SearchRequest::kIds) {
+    // Search by primary keys: the engine reads the rows' stored vectors.
+    PrimaryKeys ids;
+    if (req.ids().has_int_id())
+      ids.ints.assign(req.ids().int_id().data().begin(), req.ids().int_id().data().end());
+    else if (req.ids().has_str_id())
+      ids.strings.assign(req.ids().str_id().data().begin(), req.ids().str_id().data().end());
+    if (ids.size() == 0) return Status::InvalidArgument("search by primary keys: ids is empty");
+    r.query_ids = std::move(ids);
+    return r;
+  }
+  if (req.search_input_case() != pb_milvus::SearchRequest::kPlaceholderGroup)
+    return Status::InvalidArgument("search needs query vectors (placeholder_group) or ids");
   ELANUS_ASSIGN_OR_RETURN(r.queries, QueriesFromPlaceholder(req.placeholder_group(), *anns));
   return r;
 }
@@ -150,6 +173,10 @@ void FillSearchResults(const SearchResult& res, const CollectionSchema& schema,
   FillOutputs(res.fields, schema, requested_outputs, out->mutable_fields_data(),
               out->mutable_output_fields());
   if (pk != nullptr) out->set_primary_field_name(pk->name);
+  if (res.group_values) {
+    ColumnToProto(*res.group_values, schema.FindField(res.group_values->name),
+                  out->mutable_group_by_field_value());
+  }
 }
 
 }  // namespace elanus::server

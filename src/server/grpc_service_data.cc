@@ -56,14 +56,20 @@ grpc::Status GrpcService::Insert(grpc::ServerContext* ctx, const pb_milvus::Inse
 
 grpc::Status GrpcService::Upsert(grpc::ServerContext* ctx, const pb_milvus::UpsertRequest* req,
                                  pb_milvus::MutationResult* resp) {
-  if (req->partial_update())
-    return Reply(Status::NotSupported("partial upsert (partial_update=true)"), resp);
+  for (const auto& op : req->field_ops()) {
+    if (op.op() != pb_schema::FieldPartialUpdateOp::REPLACE)
+      return Reply(Status::NotSupported("upsert field_ops other than REPLACE (field '" +
+                                        op.field_name() + "')"),
+                   resp);
+  }
   std::string db = Db(ctx, req->db_name());
   auto d = service_->DescribeCollection(db, req->collection_name());
   if (!d.ok()) return Reply(d.status(), resp);
   auto cols = ColumnsFromProto(req->fields_data(), d->info.schema);
   if (!cols.ok()) return Reply(cols.status(), resp);
-  auto r = service_->Upsert(db, req->collection_name(), req->partition_name(), *cols);
+  auto r = req->partial_update()
+               ? service_->PartialUpsert(db, req->collection_name(), req->partition_name(), *cols)
+               : service_->Upsert(db, req->collection_name(), req->partition_name(), *cols);
   if (!r.ok()) return Reply(r.status(), resp);
   FillMutation(*r, PkType(d->info.schema), resp);
   resp->set_upsert_cnt(static_cast<int64_t>(r->count));

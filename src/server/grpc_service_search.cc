@@ -75,6 +75,8 @@ grpc::Status GrpcService::HybridSearch(grpc::ServerContext* ctx,
   for (const pb_milvus::SearchRequest& sub : req->requests()) {
     auto r = SearchFromProto(sub, db, schema);
     if (!r.ok()) return Reply(r.status(), resp);
+    if (!r->group_by_field.empty())
+      return Reply(Status::NotSupported("hybrid search with group_by_field"), resp);
     h.requests.push_back(std::move(*r));
   }
   const KvList& rank = req->rank_params();

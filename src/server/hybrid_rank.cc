@@ -43,14 +43,6 @@ Key KeyAt(const PrimaryKeys& ids, size_t row) {
   return k;
 }
 
-template <typename T>
-void AppendSlice(const std::vector<T>& src, size_t rows, size_t row, std::vector<T>* dst) {
-  if (src.empty() || rows == 0) return;
-  size_t w = src.size() / rows;
-  dst->insert(dst->end(), src.begin() + static_cast<ptrdiff_t>(row * w),
-              src.begin() + static_cast<ptrdiff_t>((row + 1) * w));
-}
-
 }  // namespace
 
 Result<RankerParams> ParseRanker(const std::string& strategy, const std::string& params_json) {
@@ -164,23 +156,6 @@ Result<std::vector<std::vector<FusedHit>>> FuseHits(const RankerParams& ranker,
     for (size_t r = from; r < to; ++r) out[q].push_back(ranked[r].second);
   }
   return out;
-}
-
-void AppendColumnRow(const FieldColumn& src, size_t rows, size_t row, FieldColumn* dst) {
-  if (dst->name.empty()) {
-    dst->name = src.name;
-    dst->type = src.type;
-    dst->dim = src.dim;
-    dst->element_type = src.element_type;
-  }
-  AppendSlice(src.ints, rows, row, &dst->ints);
-  AppendSlice(src.floats, rows, row, &dst->floats);
-  AppendSlice(src.doubles, rows, row, &dst->doubles);
-  AppendSlice(src.strings, rows, row, &dst->strings);
-  AppendSlice(src.bytes, rows, row, &dst->bytes);
-  AppendSlice(src.sparse, rows, row, &dst->sparse);
-  AppendSlice(src.arrays, rows, row, &dst->arrays);
-  dst->valid.push_back(src.IsNull(row) ? 0 : 1);
 }
 
 }  // namespace elanus::server

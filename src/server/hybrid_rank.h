@@ -46,9 +46,4 @@ Result<std::vector<std::vector<FusedHit>>> FuseHits(const RankerParams& ranker,
                                                     const std::vector<MetricType>& metrics,
                                                     int64_t limit, int64_t offset);
 
-// Appends row `row` of `src` (which holds `rows` rows) to `dst`; `dst` takes src's name and
-// type when it has none. Always appends the row's validity to `dst->valid`: clear it afterwards
-// if every entry is 1.
-void AppendColumnRow(const FieldColumn& src, size_t rows, size_t row, FieldColumn* dst);
-
 }  // namespace elanus::server

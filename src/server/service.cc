@@ -428,6 +428,15 @@ Result<MutationResult> ServiceLayer::Upsert(const std::string& db, const std::st
   return r;
 }
 
+Result<MutationResult> ServiceLayer::PartialUpsert(const std::string& db, const std::string& coll,
+                                                   const std::string& partition,
+                                                   const std::vector<FieldColumn>& data) {
+  ELANUS_ASSIGN_OR_RETURN(MutationResult r,
+                          engine_->PartialUpsert(db, Resolve(db, coll), partition, data));
+  rows_inserted_ += r.count;
+  return r;
+}
+
 Result<MutationResult> ServiceLayer::Delete(const std::string& db, const std::string& coll,
                                             const std::string& partition, const std::string& filter,
                                             const std::string& filter_params) {

@@ -160,6 +160,9 @@ class ServiceLayer {
                                 const std::string& partition, const std::vector<FieldColumn>& data);
   Result<MutationResult> Upsert(const std::string& db, const std::string& coll,
                                 const std::string& partition, const std::vector<FieldColumn>& data);
+  Result<MutationResult> PartialUpsert(const std::string& db, const std::string& coll,
+                                       const std::string& partition,
+                                       const std::vector<FieldColumn>& data);
   // `pk in [..]` filters become key deletes; anything else goes to the engine's filter path.
   Result<MutationResult> Delete(const std::string& db, const std::string& coll,
                                 const std::string& partition, const std::string& filter,

@@ -6,6 +6,7 @@
 #include "server/error_map.h"
 #include "server/pk_filter.h"
 #include "server/service.h"
+#include "types/batch.h"
 
 namespace elanus::server {
 namespace {
@@ -33,7 +34,7 @@ SearchResult SelectHits(const SearchResult& in, const std::vector<size_t>& keep)
     if (!in.ids.strings.empty()) out.ids.strings.push_back(in.ids.strings[r]);
     out.scores.push_back(in.scores[r]);
     for (size_t c = 0; c < in.fields.size(); ++c)
-      AppendColumnRow(in.fields[c], rows, r, &out.fields[c]);
+      types::AppendColumnRow(in.fields[c], rows, r, &out.fields[c]);
   }
   for (size_t c = 0; c < in.fields.size(); ++c) {
     FieldColumn& col = out.fields[c];
@@ -206,7 +207,7 @@ Result<SearchResult> ServiceLayer::HybridSearch(HybridSearchRequest h, const Rea
         const FieldColumn* col = nullptr;
         for (const FieldColumn& sc : src.fields)
           if (sc.name == proto_cols[c].name) col = &sc;
-        if (col != nullptr) AppendColumnRow(*col, src.ids.size(), hit.row, &out.fields[c]);
+        if (col != nullptr) types::AppendColumnRow(*col, src.ids.size(), hit.row, &out.fields[c]);
       }
     }
   }
@@ -228,6 +229,9 @@ Result<SearchIteratorResult> ServiceLayer::SearchIterator(SearchRequest request,
                                                           const SearchIteratorPage& page,
                                                           const ReadConsistency& rc) {
   CollectionInfo info;
+  if (!request.group_by_field.empty())
+    return Status::NotSupported("search iterator with group_by_field");
+  if (request.query_ids) return Status::NotSupported("search iterator by primary keys (ids)");
   ELANUS_RETURN_IF_ERROR(PrepareSearch(&request, &info));
   if (request.queries.NumRows() != 1)
     return Status::InvalidArgument("search iterator: exactly one query vector is supported");

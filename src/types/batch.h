@@ -52,4 +52,9 @@ void AppendValue(const FieldSchema& field, const ColumnView& col, size_t i, Fiel
 // An empty output column shaped for `field`.
 FieldColumn MakeOutputColumn(const FieldSchema& field);
 
+// Appends row `row` of `src` (which holds `rows` rows) to `dst`; `dst` takes src's name and
+// type when it has none. Always appends the row's validity to `dst->valid`: clear it afterwards
+// if every entry is 1.
+void AppendColumnRow(const FieldColumn& src, size_t rows, size_t row, FieldColumn* dst);
+
 }  // namespace elanus::types

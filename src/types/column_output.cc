@@ -7,6 +7,35 @@
 
 namespace elanus::types {
 
+namespace {
+
+template <typename T>
+void AppendSlice(const std::vector<T>& src, size_t rows, size_t row, std::vector<T>* dst) {
+  if (src.empty() || rows == 0) return;
+  size_t w = src.size() / rows;
+  dst->insert(dst->end(), src.begin() + static_cast<ptrdiff_t>(row * w),
+              src.begin() + static_cast<ptrdiff_t>((row + 1) * w));
+}
+
+}  // namespace
+
+void AppendColumnRow(const FieldColumn& src, size_t rows, size_t row, FieldColumn* dst) {
+  if (dst->name.empty()) {
+    dst->name = src.name;
+    dst->type = src.type;
+    dst->dim = src.dim;
+    dst->element_type = src.element_type;
+  }
+  AppendSlice(src.ints, rows, row, &dst->ints);
+  AppendSlice(src.floats, rows, row, &dst->floats);
+  AppendSlice(src.doubles, rows, row, &dst->doubles);
+  AppendSlice(src.strings, rows, row, &dst->strings);
+  AppendSlice(src.bytes, rows, row, &dst->bytes);
+  AppendSlice(src.sparse, rows, row, &dst->sparse);
+  AppendSlice(src.arrays, rows, row, &dst->arrays);
+  dst->valid.push_back(src.IsNull(row) ? 0 : 1);
+}
+
 FieldColumn MakeOutputColumn(const FieldSchema& f) {
   FieldColumn c;
   c.name = f.name;
