@@ -56,11 +56,21 @@ Result<FilterBits> EvaluateFilter(const expr::Plan* plan, const CollectionSchema
   }
   // Chunks of one segment write disjoint bit ranges, but may share a 64-bit word at their
   // boundary; chunk starts are multiples of 1024 rows (or 0), so words are never shared.
+  // Sealed segments with scalar indexes get their own evaluator: the leaves an index answers are
+  // computed once, from the index; growing segments always read the columns.
+  std::vector<std::unique_ptr<expr::Evaluator>> evals(rs.segments.size());
+  ELANUS_ASSIGN_OR_RETURN(auto plain, expr::Evaluator::Create(*plan, schema));
+  for (size_t s = 0; s < rs.segments.size(); ++s) {
+    const Segment::Snapshot& snap = rs.segments[s].snap;
+    if (snap.chunks.size() != 1 || snap.scalar_indexes.empty()) continue;
+    ELANUS_ASSIGN_OR_RETURN(
+        evals[s], expr::Evaluator::Create(*plan, schema, &snap.scalar_indexes, snap.rows));
+  }
   std::vector<Status> errors(tasks.size());
   auto run = [&](size_t t) {
     const Task& task = tasks[t];
-    errors[t] = expr::EvaluateChunk(*plan, schema, rs.segments[task.seg].snap.chunks[task.chunk],
-                                    &bits[task.seg]);
+    const expr::Evaluator& e = evals[task.seg] ? *evals[task.seg] : *plain;
+    errors[t] = e.Evaluate(rs.segments[task.seg].snap.chunks[task.chunk], &bits[task.seg]);
   };
   if (pool != nullptr && tasks.size() > 1) {
     pool->ParallelFor(tasks.size(), run);
