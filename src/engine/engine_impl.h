@@ -58,6 +58,7 @@ class Engine::Impl {
   // Reads.
   Result<SearchResult> Search(const SearchRequest& req);
   Result<QueryResult> Query(const QueryRequest& req);
+  Result<FilterExplain> ExplainFilter(const QueryRequest& req);
   uint64_t Now() { return clock_.Now(); }
 
  private:

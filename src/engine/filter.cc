@@ -81,4 +81,36 @@ Result<FilterBits> EvaluateFilter(const expr::Plan* plan, const CollectionSchema
   return bits;
 }
 
+Result<FilterExplain> EstimateFilter(const expr::Plan* plan, const CollectionSchema& schema,
+                                     const ReadSet& rs) {
+  FilterExplain out;
+  out.segments = rs.segments.size();
+  for (const SegmentRead& sr : rs.segments) out.rows += sr.snap.rows;
+  if (plan == nullptr) return out;
+  out.plan = plan->ToString();
+  if (out.rows == 0) return out;
+  double passing = 0;
+  for (const SegmentRead& sr : rs.segments) {
+    const Segment::Snapshot& snap = sr.snap;
+    if (snap.rows == 0 || snap.chunks.empty()) continue;
+    const bool sealed = snap.chunks.size() == 1 && !snap.scalar_indexes.empty();
+    ELANUS_ASSIGN_OR_RETURN(
+        auto eval, sealed ? expr::Evaluator::Create(*plan, schema, &snap.scalar_indexes, snap.rows)
+                          : expr::Evaluator::Create(*plan, schema));
+    out.leaves += eval->leaves();
+    out.indexed_leaves += eval->indexed_leaves();
+    if (eval->indexed_leaves() > 0) ++out.indexed_segments;
+    types::ChunkView chunk = snap.chunks[0];
+    const bool exact = eval->leaves() > 0 && eval->indexed_leaves() == eval->leaves();
+    if (!exact) chunk.rows = std::min(chunk.rows, kEstimateSampleRows);
+    Bitset bits(chunk.row_begin + chunk.rows);
+    ELANUS_RETURN_IF_ERROR(eval->Evaluate(chunk, &bits));
+    double fraction = chunk.rows == 0 ? 0 : static_cast<double>(bits.count()) / chunk.rows;
+    passing += fraction * static_cast<double>(snap.rows);
+    (exact ? out.exact_rows : out.sampled_rows) += exact ? snap.rows : chunk.rows;
+  }
+  out.estimated_selectivity = std::clamp(passing / static_cast<double>(out.rows), 0.0, 1.0);
+  return out;
+}
+
 }  // namespace elanus::engine

@@ -139,6 +139,46 @@ TEST_F(ScalarIndexIntegrationTest, ResultsUnchangedByIndexesRestartAndDrop) {
   EXPECT_EQ(All(), before);
 }
 
+TEST_F(ScalarIndexIntegrationTest, ExplainEstimatesSelectivityFromIndexesOrSamples) {
+  auto explain = [&](const std::string& filter) {
+    QueryRequest q;
+    q.collection = "c";
+    q.filter = filter;
+    auto r = e_->ExplainFilter(q);
+    EXPECT_TRUE(r.ok()) << r.status().ToString();
+    return r.ok() ? *r : FilterExplain{};
+  };
+  const std::vector<std::string> filters = {"n >= 10 and n < 20", "meta[\"k\"] == 7",
+                                            "tag like \"t1%\" or array_contains(arr, 8)"};
+  std::vector<double> truth;
+  for (const std::string& f : filters) truth.push_back(Ids(f).size() / double(kRows));
+  for (size_t i = 0; i < filters.size(); ++i) {
+    FilterExplain x = explain(filters[i]);
+    EXPECT_EQ(x.rows, static_cast<uint64_t>(kRows));
+    EXPECT_EQ(x.indexed_leaves, 0u);
+    EXPECT_EQ(x.exact_rows, 0u);
+    EXPECT_GT(x.sampled_rows, 0u);
+    EXPECT_NEAR(x.estimated_selectivity, truth[i], 0.05) << filters[i];
+  }
+  ASSERT_OK(Create("n", "STL_SORT"));
+  ASSERT_OK(Create("tag", "Trie"));
+  ASSERT_OK(
+      Create("meta", "INVERTED", {{"json_path", "meta[\"k\"]"}, {"json_cast_type", "double"}}));
+  ASSERT_OK(Create("arr", "INVERTED"));
+  ASSERT_OK(e_->WaitForIndexes("default", "c"));
+  for (size_t i = 0; i < filters.size(); ++i) {
+    FilterExplain x = explain(filters[i]);
+    EXPECT_EQ(x.segments, 3u);
+    EXPECT_EQ(x.indexed_segments, 2u);  // the growing segment never uses indexes
+    EXPECT_EQ(x.exact_rows, 3500u) << filters[i];
+    EXPECT_EQ(x.sampled_rows, 500u);
+    EXPECT_EQ(x.indexed_leaves * 3, x.leaves * 2) << filters[i];  // 2 of 3 segments
+    EXPECT_NEAR(x.estimated_selectivity, truth[i], 0.02) << filters[i];
+  }
+  EXPECT_EQ(explain("n >= 10 and n < 20").plan, "(n >= 10 and n < 20)");
+  EXPECT_EQ(explain("").estimated_selectivity, 1.0);
+}
+
 TEST_F(ScalarIndexIntegrationTest, InvalidCombinationsAreRejected) {
   auto expect_invalid = [&](Status st, const std::string& needle) {
     EXPECT_TRUE(st.IsInvalidArgument()) << st.ToString();
