@@ -148,7 +148,8 @@ TEST_F(ScalarIndexIntegrationTest, ExplainEstimatesSelectivityFromIndexesOrSampl
     EXPECT_TRUE(r.ok()) << r.status().ToString();
     return r.ok() ? *r : FilterExplain{};
   };
-  const std::vector<std::string> filters = {"n >= 10 and n < 20", "meta[\"k\"] == 7",
+  // Selective integer leaves only: unselective ones are left to the column kernels.
+  const std::vector<std::string> filters = {"10 <= n < 12", "meta[\"k\"] == 7",
                                             "tag like \"t1%\" or array_contains(arr, 8)"};
   std::vector<double> truth;
   for (const std::string& f : filters) truth.push_back(Ids(f).size() / double(kRows));
@@ -176,6 +177,9 @@ TEST_F(ScalarIndexIntegrationTest, ExplainEstimatesSelectivityFromIndexesOrSampl
     EXPECT_NEAR(x.estimated_selectivity, truth[i], 0.02) << filters[i];
   }
   EXPECT_EQ(explain("n >= 10 and n < 20").plan, "(n >= 10 and n < 20)");
+  FilterExplain wide = explain("n >= 10");  // 90% of the rows: the INT32 kernel is cheaper
+  EXPECT_EQ(wide.indexed_leaves, 0u);
+  EXPECT_NEAR(wide.estimated_selectivity, 0.9, 0.02);
   EXPECT_EQ(explain("").estimated_selectivity, 1.0);
 }
 

@@ -54,6 +54,7 @@ bool IsRowSource(const FieldRef& f) {
 struct BindContext {
   const ScalarIndexMap* indexes = nullptr;
   size_t rows = 0;
+  Evaluator::IndexUse use = Evaluator::IndexUse::kWhenCheaper;
   size_t leaves = 0;
   size_t indexed = 0;
 };
@@ -86,7 +87,9 @@ Result<std::unique_ptr<EvalNode>> Bind(const PlanNode& p, const CollectionSchema
     if (ctx->indexes != nullptr) {
       auto it = ctx->indexes->find(f->field_id);
       if (it != ctx->indexes->end() && it->second->rows() == ctx->rows) {
-        node->indexed = it->second->Answer(p);
+        size_t budget =
+            ctx->use == Evaluator::IndexUse::kAlways || IsRowSource(*f) ? SIZE_MAX : ctx->rows / 32;
+        node->indexed = it->second->Answer(p, budget);
         if (node->indexed) {
           ++ctx->indexed;
           return node;
@@ -277,8 +280,8 @@ Result<std::unique_ptr<Evaluator>> Evaluator::Create(const Plan& plan,
 Result<std::unique_ptr<Evaluator>> Evaluator::Create(const Plan& plan,
                                                      const CollectionSchema& schema,
                                                      const ScalarIndexMap* indexes,
-                                                     size_t segment_rows) {
-  BindContext ctx{indexes, segment_rows};
+                                                     size_t segment_rows, IndexUse use) {
+  BindContext ctx{indexes, segment_rows, use};
   ELANUS_ASSIGN_OR_RETURN(auto root, Bind(plan.root(), schema, &ctx));
   auto eval = std::unique_ptr<Evaluator>(new Evaluator(std::move(root)));
   eval->leaves_ = ctx.leaves;

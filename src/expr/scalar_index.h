@@ -14,6 +14,7 @@
 // Thread-safety: immutable after Build/Load; every const method may be called concurrently.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -100,12 +101,14 @@ class ScalarIndex {
   // Answers a plan leaf over this index's field, or nullopt when the index cannot answer it
   // exactly as the column evaluator would (other field or path, predicate form or constant kind
   // it does not cover). The answer is bit-identical to the evaluator's, NULLs included.
-  std::optional<IndexAnswer> Answer(const PlanNode& leaf) const;
+  // `max_postings` bounds the work: when answering would touch more posting entries than this,
+  // nullopt (the caller's column kernel is cheaper for such unselective leaves).
+  std::optional<IndexAnswer> Answer(const PlanNode& leaf, size_t max_postings = SIZE_MAX) const;
 
  private:
   ScalarIndex() = default;
   bool Matches(const FieldRef& f) const;
-  std::optional<IndexAnswer> AnswerSingle(const PlanNode& leaf) const;
+  std::optional<IndexAnswer> AnswerSingle(const PlanNode& leaf, size_t max_postings) const;
   std::optional<IndexAnswer> AnswerContains(const ContainsExpr& c) const;
   // First key index in [from, n) for which below(key) is false (keys are sorted).
   template <typename Pred>

@@ -66,7 +66,7 @@ void ScalarIndex::OrPostings(size_t key_begin, size_t key_end, uint64_t* words) 
   }
 }
 
-std::optional<IndexAnswer> ScalarIndex::Answer(const PlanNode& leaf) const {
+std::optional<IndexAnswer> ScalarIndex::Answer(const PlanNode& leaf, size_t max_postings) const {
   const FieldRef* f = LeafFieldOf(leaf);
   if (f == nullptr || !Matches(*f) || lossy_) return std::nullopt;
   if (const auto* n = std::get_if<IsNullExpr>(&leaf.node)) {
@@ -84,12 +84,13 @@ std::optional<IndexAnswer> ScalarIndex::Answer(const PlanNode& leaf) const {
       std::holds_alternative<RangeExpr>(leaf.node) || std::holds_alternative<InExpr>(leaf.node) ||
       std::holds_alternative<LikeExpr>(leaf.node) ||
       std::holds_alternative<ArithCompareExpr>(leaf.node)) {
-    return AnswerSingle(leaf);
+    return AnswerSingle(leaf, max_postings);
   }
   return std::nullopt;
 }
 
-std::optional<IndexAnswer> ScalarIndex::AnswerSingle(const PlanNode& leaf) const {
+std::optional<IndexAnswer> ScalarIndex::AnswerSingle(const PlanNode& leaf,
+                                                     size_t max_postings) const {
   if (multi_valued()) return std::nullopt;
   const bool json = spec_.field_type == DataType::kJson;
   auto kind_ok = [&](const ScalarValue& v) {
@@ -215,26 +216,39 @@ std::optional<IndexAnswer> ScalarIndex::AnswerSingle(const PlanNode& leaf) const
       return std::nullopt;  // float arithmetic: the column kernels' rounding is theirs
     }
     if (n > 64 && n > rows_ / 8) return std::nullopt;
+    std::vector<size_t> true_keys;
+    size_t touched = 0;
     for (size_t k = 0; k < n; ++k) {
       Tri r = pred->Eval(key_at(k));
       if (r == Tri::kTrue) {
-        OrPostings(k, k + 1, a.t.data());
+        true_keys.push_back(k);
+        touched += offsets_[k + 1] - offsets_[k];
       } else if (r == Tri::kUnknown) {
         return std::nullopt;  // cannot happen for matching kinds; stay exact regardless
       }
     }
+    bool nan_true = false;
     if (!nan_rows_.empty()) {
       RowScalar nan;
       nan.kind = RowScalar::kDouble;
       nan.d = std::numeric_limits<double>::quiet_NaN();
       Tri r = pred->Eval(nan);
       if (r == Tri::kUnknown) return std::nullopt;
-      if (r == Tri::kTrue) {
-        for (uint32_t row : nan_rows_) a.t[row / 64] |= uint64_t{1} << (row % 64);
-      }
+      nan_true = r == Tri::kTrue;
+      if (nan_true) touched += nan_rows_.size();
+    }
+    if (touched > max_postings) return std::nullopt;
+    for (size_t k : true_keys) OrPostings(k, k + 1, a.t.data());
+    if (nan_true) {
+      for (uint32_t row : nan_rows_) a.t[row / 64] |= uint64_t{1} << (row % 64);
     }
     return a;
   }
+  size_t touched = 0;
+  for (const Interval& iv : hits) {
+    if (iv.b < iv.e) touched += offsets_[iv.e] - offsets_[iv.b];
+  }
+  if (touched > max_postings) return std::nullopt;
   for (const Interval& iv : hits) {
     if (iv.b < iv.e) OrPostings(iv.b, iv.e, a.t.data());
   }

@@ -48,8 +48,9 @@ ScalarIndexMap BuildIndexes(const CollectionSchema& schema, const types::ChunkVi
 
 std::vector<size_t> EvalWith(const Plan& plan, const CollectionSchema& schema,
                              const std::vector<types::ChunkView>& chunks, size_t rows,
-                             const ScalarIndexMap* indexes, size_t* indexed_leaves) {
-  auto eval = Evaluator::Create(plan, schema, indexes, rows);
+                             const ScalarIndexMap* indexes, size_t* indexed_leaves,
+                             Evaluator::IndexUse use = Evaluator::IndexUse::kAlways) {
+  auto eval = Evaluator::Create(plan, schema, indexes, rows, use);
   EXPECT_TRUE(eval.ok()) << eval.status().ToString();
   if (!eval.ok()) return {};
   if (indexed_leaves != nullptr) *indexed_leaves += (*eval)->indexed_leaves();
@@ -124,6 +125,10 @@ TEST(ScalarIndexRandomTest, IndexedEvaluationEqualsColumnEvaluation) {
         // Chunks that do not start at row 0 read the index at an offset.
         auto got_split = EvalWith(**plan, schema, split.chunks(), n, &indexes, nullptr);
         ASSERT_EQ(got_split, want) << "split chunks, config " << c << ": " << e;
+        // The cost-based choice (some leaves from indexes, others from columns) agrees too.
+        auto got_cheaper = EvalWith(**plan, schema, whole.chunks(), n, &indexes, nullptr,
+                                    Evaluator::IndexUse::kWhenCheaper);
+        ASSERT_EQ(got_cheaper, want) << "kWhenCheaper, config " << c << ": " << e;
       }
       std::cout << "[scalar index random] seed " << seed << " config " << c << ": " << indexed
                 << " leaves answered by an index\n";

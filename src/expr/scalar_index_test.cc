@@ -133,7 +133,8 @@ class ScalarIndexTest : public ::testing::Test {
     EXPECT_TRUE(plan.ok()) << plan.status().ToString();
     if (!plan.ok()) return {};
     ScalarIndexMap m{{idx->spec().field_id, idx}};
-    auto eval = Evaluator::Create(**plan, schema_, &m, data_->num_rows());
+    auto eval =
+        Evaluator::Create(**plan, schema_, &m, data_->num_rows(), Evaluator::IndexUse::kAlways);
     EXPECT_TRUE(eval.ok());
     EXPECT_EQ((*eval)->indexed_leaves(), (*eval)->leaves()) << "not answered by index: " << filter;
     Bitset bits(data_->num_rows());
