@@ -229,9 +229,11 @@ Status Collection::LoadIndexes(const SegmentMeta& sm, Segment* seg) {
     if (!IsVectorType(fs->type)) {
       auto sidx = expr::ScalarIndex::Load(blob->data());
       if (!sidx.ok()) return sidx.status().WithContext("loading index " + name);
-      if ((*sidx)->rows() != sm.rows || (*sidx)->spec().field_id != field) {
+      const expr::ScalarIndexSpec& spec = (*sidx)->spec();
+      if ((*sidx)->rows() != sm.rows || spec.field_id != field || spec.field_type != fs->type ||
+          (fs->type == DataType::kArray && spec.element_type != fs->element_type)) {
         return Status::Corruption("loading index " + name +
-                                  ": row count or field differs from its segment");
+                                  ": row count, field or type differs from its segment");
       }
       seg->AttachScalarIndex(field,
                              std::shared_ptr<const expr::ScalarIndex>(std::move(sidx).value()));

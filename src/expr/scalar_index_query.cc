@@ -41,6 +41,7 @@ std::unique_ptr<ScalarPredicate> MakeCompare(const FieldRef& f, CompareOp op,
 
 bool ScalarIndex::Matches(const FieldRef& f) const {
   if (f.field_id != spec_.field_id || f.type != spec_.field_type) return false;
+  if (f.type == DataType::kArray && f.element_type != spec_.element_type) return false;
   if (f.type == DataType::kJson) return f.path == spec_.json_path;
   return f.path.empty();  // not an ARRAY element
 }
