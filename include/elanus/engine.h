@@ -141,6 +141,21 @@ struct QueryRequest {
 };
 
 // Rows ordered by primary key. For "count(*)", one INT64 column named "count(*)" with one row.
+// How a filter would be evaluated (Engine::ExplainFilter): the normalized plan and an estimated
+// selectivity, exact where scalar indexes answer every leaf of a sealed segment, else from a
+// sample of each segment's first rows.
+struct FilterExplain {
+  std::string plan;                  // normalized filter, e.g. `(age > 3 and name like_prefix "a")`
+  double estimated_selectivity = 1;  // estimated fraction of rows that pass, in [0, 1]
+  uint64_t rows = 0;                 // rows in the segments read
+  uint64_t exact_rows = 0;           // rows whose count came from indexes alone
+  uint64_t sampled_rows = 0;         // rows evaluated as a sample for the others
+  size_t segments = 0;
+  size_t indexed_segments = 0;  // sealed segments where at least one leaf used an index
+  size_t leaves = 0;            // filter leaves, summed over segments
+  size_t indexed_leaves = 0;    // of which answered by a scalar index
+};
+
 struct QueryResult {
   std::vector<FieldColumn> fields;
   size_t num_rows = 0;
@@ -217,6 +232,9 @@ class Engine {
 
   Result<SearchResult> Search(const SearchRequest& request);
   Result<QueryResult> Query(const QueryRequest& request);
+  // Compiles the request's filter and estimates its selectivity without running the query (for
+  // debugging and tests); uses the same scalar indexes the query would.
+  Result<FilterExplain> ExplainFilter(const QueryRequest& request);
 
   // A fresh hybrid timestamp (Strong reads use one as their snapshot).
   uint64_t AllocTimestamp();

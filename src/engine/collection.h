@@ -96,7 +96,7 @@ class Collection {
   // collection back into the catalog). Caller holds flush_mu().
   void MarkDropped() { dropped_ = true; }
 
-  // ---- vector indexes (collection_index.cc) ----
+  // ---- vector and scalar indexes (collection_index.cc) ----
   std::vector<IndexDef> index_defs() const { return meta().indexes; }
   // Validates and records an index definition (one per field, unique names).
   Status AddIndex(const IndexParams& params);
@@ -119,6 +119,7 @@ class Collection {
   Status WriteDeltaBlob(const std::vector<DeleteMark>& marks, const std::string& name);
   Status ApplyDeltaBlob(const std::string& name);
   Status LoadIndexes(const SegmentMeta& sm, Segment* seg);
+  Status RecordIndex(const IndexParams& params, IndexDef def);  // persists a validated definition
   void RebuildKeyIndex();
 
   struct RowRef {

@@ -1,8 +1,11 @@
-// Vector indexes of a Collection: definitions in the catalog record, one built index per sealed
-// segment and indexed field, persisted as a blob and recorded in the segment's catalog entry.
+// Vector and scalar indexes of a Collection: definitions in the catalog record, one built index
+// per sealed segment and indexed field, persisted as a blob and recorded in the segment's catalog
+// entry. Scalar indexes (INVERTED, BITMAP, STL_SORT, Trie) are expr::ScalarIndex images.
 #include <algorithm>
+#include <functional>
 
 #include "engine/collection.h"
+#include "expr/scalar_index.h"
 #include "index/index_registry.h"
 
 namespace elanus::engine {
@@ -21,12 +24,36 @@ MetricType DefaultIndexMetric(DataType t) {
 
 }  // namespace
 
+// A scalar index definition: AUTOINDEX resolves to INVERTED (Milvus's default for scalars).
+static Result<IndexDef> ScalarIndexDef(const IndexParams& p, const FieldSchema& field,
+                                       const CollectionSchema& schema) {
+  IndexDef def;
+  def.field_id = field.field_id;
+  def.name = p.index_name.empty() ? p.field_name : p.index_name;
+  def.type = Upper(p.index_type.empty() ? "AUTOINDEX" : p.index_type);
+  def.metric = MetricType::kNone;
+  def.params = p.params;
+  def.resolved_type = def.type == "AUTOINDEX" ? "INVERTED" : def.type;
+  if (!expr::IsScalarIndexType(def.resolved_type)) {
+    return Status::InvalidArgument("index type " + def.type + " is not supported on " +
+                                   DataTypeName(field.type) + " field '" + field.name +
+                                   "'; scalar fields take INVERTED, BITMAP, STL_SORT, Trie or "
+                                   "AUTOINDEX");
+  }
+  auto spec = expr::ResolveScalarIndexSpec(def.resolved_type, field, schema, def.params);
+  if (!spec.ok()) return spec.status();
+  return def;
+}
+
 Status Collection::AddIndex(const IndexParams& p) {
   const FieldSchema* field = schema_.FindField(p.field_name);
-  if (field == nullptr || !IsVectorType(field->type)) {
-    return Status::InvalidArgument("field '" + p.field_name +
-                                   "' is not a vector field of collection '" + schema_.name +
-                                   "' (scalar indexes are not supported yet)");
+  if (field == nullptr) {
+    return Status::InvalidArgument("field '" + p.field_name + "' does not exist in collection '" +
+                                   schema_.name + "'");
+  }
+  if (!IsVectorType(field->type)) {
+    ELANUS_ASSIGN_OR_RETURN(IndexDef sdef, ScalarIndexDef(p, *field, schema_));
+    return RecordIndex(p, std::move(sdef));
   }
   IndexDef def;
   def.field_id = field->field_id;
@@ -60,6 +87,10 @@ Status Collection::AddIndex(const IndexParams& p) {
     auto probe = index::IndexRegistry::Global().Create(def.resolved_type, spec, def.params);
     if (!probe.ok()) return probe.status();
   }
+  return RecordIndex(p, std::move(def));
+}
+
+Status Collection::RecordIndex(const IndexParams& p, IndexDef def) {
   std::lock_guard fl(flush_mu_);
   if (dropped_) return Status::NotFound("collection '" + schema_.name + "' was dropped");
   CollectionMeta m = meta();
@@ -145,15 +176,28 @@ Status Collection::BuildIndex(const std::shared_ptr<Segment>& seg, const IndexDe
     return st;
   };
   if (snap.chunks.size() != 1) return Status::OK();  // not sealed (any more)
-  index::IndexSpec spec{field->type, field->dim, def.metric};
-  auto idx = index::IndexRegistry::Global().Create(def.resolved_type, spec, def.params);
-  if (!idx.ok()) return fail(idx.status());
-  Status st =
-      (*idx)->Build(snap.chunks[0].columns[pos].fixed, static_cast<int64_t>(snap.rows), pool);
-  if (!st.ok()) return fail(st);
   std::string image;
-  st = (*idx)->Serialize(&image);
-  if (!st.ok()) return fail(st);
+  std::function<void()> attach;
+  Status st;
+  if (!IsVectorType(field->type)) {
+    auto spec = expr::ResolveScalarIndexSpec(def.resolved_type, *field, schema_, def.params);
+    if (!spec.ok()) return fail(spec.status());
+    auto built = expr::ScalarIndex::Build(*spec, snap.chunks[0].columns[pos], snap.rows);
+    if (!built.ok()) return fail(built.status().WithContext("field '" + field->name + "'"));
+    (*built)->Serialize(&image);
+    std::shared_ptr<const expr::ScalarIndex> sidx(std::move(built).value());
+    attach = [&seg, &def, sidx] { seg->AttachScalarIndex(def.field_id, sidx); };
+  } else {
+    index::IndexSpec spec{field->type, field->dim, def.metric};
+    auto idx = index::IndexRegistry::Global().Create(def.resolved_type, spec, def.params);
+    if (!idx.ok()) return fail(idx.status());
+    st = (*idx)->Build(snap.chunks[0].columns[pos].fixed, static_cast<int64_t>(snap.rows), pool);
+    if (!st.ok()) return fail(st);
+    st = (*idx)->Serialize(&image);
+    if (!st.ok()) return fail(st);
+    std::shared_ptr<const index::VectorIndex> vidx(std::move(idx).value());
+    attach = [&seg, &def, vidx] { seg->AttachIndex(def.field_id, vidx); };
+  }
   std::string name = "c" + std::to_string(id_) + "/s" + std::to_string(seg->id()) + "_f" +
                      std::to_string(def.field_id) + ".idx";
   std::lock_guard fl(flush_mu_);
@@ -173,13 +217,28 @@ Status Collection::BuildIndex(const std::shared_ptr<Segment>& seg, const IndexDe
     std::unique_lock l(state_mu_);
     meta_ = std::move(m);
   }
-  seg->AttachIndex(def.field_id, std::shared_ptr<const index::VectorIndex>(std::move(idx).value()));
+  attach();
   return Status::OK();
 }
 
 Status Collection::LoadIndexes(const SegmentMeta& sm, Segment* seg) {
   for (const auto& [field, name] : sm.index_blobs) {
     ELANUS_ASSIGN_OR_RETURN(auto blob, storage_->blobs->Get(name));
+    const FieldSchema* fs = schema_.FindFieldById(field);
+    if (fs == nullptr) return Status::Corruption("index " + name + " names an unknown field");
+    if (!IsVectorType(fs->type)) {
+      auto sidx = expr::ScalarIndex::Load(blob->data());
+      if (!sidx.ok()) return sidx.status().WithContext("loading index " + name);
+      const expr::ScalarIndexSpec& spec = (*sidx)->spec();
+      if ((*sidx)->rows() != sm.rows || spec.field_id != field || spec.field_type != fs->type ||
+          (fs->type == DataType::kArray && spec.element_type != fs->element_type)) {
+        return Status::Corruption("loading index " + name +
+                                  ": row count, field or type differs from its segment");
+      }
+      seg->AttachScalarIndex(field,
+                             std::shared_ptr<const expr::ScalarIndex>(std::move(sidx).value()));
+      continue;
+    }
     auto idx = index::IndexRegistry::Global().Load(blob->data());
     if (!idx.ok()) return idx.status().WithContext("loading index " + name);
     if (static_cast<uint64_t>((*idx)->Size()) != sm.rows) {

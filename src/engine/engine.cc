@@ -152,6 +152,9 @@ Status Engine::Compact(const std::string& db, const std::string& coll) {
 }
 Result<SearchResult> Engine::Search(const SearchRequest& request) { return impl_->Search(request); }
 Result<QueryResult> Engine::Query(const QueryRequest& request) { return impl_->Query(request); }
+Result<FilterExplain> Engine::ExplainFilter(const QueryRequest& request) {
+  return impl_->ExplainFilter(request);
+}
 uint64_t Engine::AllocTimestamp() { return impl_->Now(); }
 
 }  // namespace elanus

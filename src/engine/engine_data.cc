@@ -313,6 +313,19 @@ Result<QueryResult> Engine::Impl::Query(const QueryRequest& req) {
                               ctx.ts);
 }
 
+Result<FilterExplain> Engine::Impl::ExplainFilter(const QueryRequest& req) {
+  ELANUS_ASSIGN_OR_RETURN(auto coll, Find(req.db, req.collection));
+  ELANUS_ASSIGN_OR_RETURN(auto plan,
+                          engine::CompileFilter(coll->schema(), req.filter, req.filter_params));
+  bool none = false;
+  auto parts = engine::PrunePartitions(*coll, plan.get(), req.partitions, &none);
+  engine::ReadSet rs;
+  if (!none) {
+    ELANUS_ASSIGN_OR_RETURN(rs, coll->Read(parts));
+  }
+  return engine::EstimateFilter(plan.get(), coll->schema(), rs);
+}
+
 Result<MutationResult> Engine::Impl::DeleteByFilter(const std::string& db,
                                                     const std::string& coll_name,
                                                     const std::string& partition,

@@ -63,6 +63,7 @@ class Engine::Impl {
   Result<QueryResult> Query(const QueryRequest& req);
   // Search by primary keys: fills req->queries from the rows `req->query_ids` names.
   Status FillQueriesFromIds(const CollectionSchema& schema, SearchRequest* req);
+  Result<FilterExplain> ExplainFilter(const QueryRequest& req);
   uint64_t Now() { return clock_.Now(); }
 
  private:

@@ -56,11 +56,21 @@ Result<FilterBits> EvaluateFilter(const expr::Plan* plan, const CollectionSchema
   }
   // Chunks of one segment write disjoint bit ranges, but may share a 64-bit word at their
   // boundary; chunk starts are multiples of 1024 rows (or 0), so words are never shared.
+  // Sealed segments with scalar indexes get their own evaluator: the leaves an index answers are
+  // computed once, from the index; growing segments always read the columns.
+  std::vector<std::unique_ptr<expr::Evaluator>> evals(rs.segments.size());
+  ELANUS_ASSIGN_OR_RETURN(auto plain, expr::Evaluator::Create(*plan, schema));
+  for (size_t s = 0; s < rs.segments.size(); ++s) {
+    const Segment::Snapshot& snap = rs.segments[s].snap;
+    if (snap.chunks.size() != 1 || snap.scalar_indexes.empty()) continue;
+    ELANUS_ASSIGN_OR_RETURN(
+        evals[s], expr::Evaluator::Create(*plan, schema, &snap.scalar_indexes, snap.rows));
+  }
   std::vector<Status> errors(tasks.size());
   auto run = [&](size_t t) {
     const Task& task = tasks[t];
-    errors[t] = expr::EvaluateChunk(*plan, schema, rs.segments[task.seg].snap.chunks[task.chunk],
-                                    &bits[task.seg]);
+    const expr::Evaluator& e = evals[task.seg] ? *evals[task.seg] : *plain;
+    errors[t] = e.Evaluate(rs.segments[task.seg].snap.chunks[task.chunk], &bits[task.seg]);
   };
   if (pool != nullptr && tasks.size() > 1) {
     pool->ParallelFor(tasks.size(), run);
@@ -69,6 +79,38 @@ Result<FilterBits> EvaluateFilter(const expr::Plan* plan, const CollectionSchema
   }
   for (const Status& st : errors) ELANUS_RETURN_IF_ERROR(st);
   return bits;
+}
+
+Result<FilterExplain> EstimateFilter(const expr::Plan* plan, const CollectionSchema& schema,
+                                     const ReadSet& rs) {
+  FilterExplain out;
+  out.segments = rs.segments.size();
+  for (const SegmentRead& sr : rs.segments) out.rows += sr.snap.rows;
+  if (plan == nullptr) return out;
+  out.plan = plan->ToString();
+  if (out.rows == 0) return out;
+  double passing = 0;
+  for (const SegmentRead& sr : rs.segments) {
+    const Segment::Snapshot& snap = sr.snap;
+    if (snap.rows == 0 || snap.chunks.empty()) continue;
+    const bool sealed = snap.chunks.size() == 1 && !snap.scalar_indexes.empty();
+    ELANUS_ASSIGN_OR_RETURN(
+        auto eval, sealed ? expr::Evaluator::Create(*plan, schema, &snap.scalar_indexes, snap.rows)
+                          : expr::Evaluator::Create(*plan, schema));
+    out.leaves += eval->leaves();
+    out.indexed_leaves += eval->indexed_leaves();
+    if (eval->indexed_leaves() > 0) ++out.indexed_segments;
+    types::ChunkView chunk = snap.chunks[0];
+    const bool exact = eval->leaves() > 0 && eval->indexed_leaves() == eval->leaves();
+    if (!exact) chunk.rows = std::min(chunk.rows, kEstimateSampleRows);
+    Bitset bits(chunk.row_begin + chunk.rows);
+    ELANUS_RETURN_IF_ERROR(eval->Evaluate(chunk, &bits));
+    double fraction = chunk.rows == 0 ? 0 : static_cast<double>(bits.count()) / chunk.rows;
+    passing += fraction * static_cast<double>(snap.rows);
+    (exact ? out.exact_rows : out.sampled_rows) += exact ? snap.rows : chunk.rows;
+  }
+  out.estimated_selectivity = std::clamp(passing / static_cast<double>(out.rows), 0.0, 1.0);
+  return out;
 }
 
 }  // namespace elanus::engine

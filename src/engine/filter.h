@@ -27,4 +27,13 @@ std::vector<std::string> PrunePartitions(const Collection& coll, const expr::Pla
 Result<FilterBits> EvaluateFilter(const expr::Plan* plan, const CollectionSchema& schema,
                                   const ReadSet& rs, ThreadPool* pool);
 
+// Estimates the fraction of rows of `rs` that pass `plan` before any bitset is built. Per
+// segment: exact when the segment's scalar indexes answer every leaf (the combination costs
+// only word operations), otherwise the plan (using whatever indexes help) is evaluated on a
+// sample, the first kEstimateSampleRows rows of the segment. Weighted by segment rows. A null
+// plan has selectivity 1.
+inline constexpr size_t kEstimateSampleRows = 2048;
+Result<FilterExplain> EstimateFilter(const expr::Plan* plan, const CollectionSchema& schema,
+                                     const ReadSet& rs);
+
 }  // namespace elanus::engine

@@ -138,7 +138,7 @@ TEST_F(IndexIntegrationTest, ParametersAreValidatedAndNamed) {
   } bad[] = {
       {{.field_name = "vec", .index_type = "HNSW", .params = {{"M", "1"}}}, "M"},
       {{.field_name = "vec", .index_type = "NOPE"}, "NOPE"},
-      {{.field_name = "n", .index_type = "HNSW"}, "not a vector field"},
+      {{.field_name = "n", .index_type = "HNSW"}, "not supported on INT32 field 'n'"},
       {{.field_name = "vec", .index_type = "HNSW", .metric = MetricType::kHamming}, "HAMMING"},
   };
   for (const Bad& b : bad) {

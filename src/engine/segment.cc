@@ -191,14 +191,20 @@ void Segment::AttachIndex(int64_t field_id, std::shared_ptr<const index::VectorI
   indexes_[field_id] = std::move(idx);
 }
 
+void Segment::AttachScalarIndex(int64_t field_id, std::shared_ptr<const expr::ScalarIndex> idx) {
+  std::lock_guard<std::mutex> l(data_mu_);
+  scalar_indexes_[field_id] = std::move(idx);
+}
+
 void Segment::DetachIndex(int64_t field_id) {
   std::lock_guard<std::mutex> l(data_mu_);
   indexes_.erase(field_id);
+  scalar_indexes_.erase(field_id);
 }
 
 bool Segment::HasIndex(int64_t field_id) const {
   std::lock_guard<std::mutex> l(data_mu_);
-  return indexes_.count(field_id) > 0;
+  return indexes_.count(field_id) > 0 || scalar_indexes_.count(field_id) > 0;
 }
 
 Segment::Snapshot Segment::Snap() const {
@@ -207,6 +213,7 @@ Segment::Snapshot Segment::Snap() const {
     std::lock_guard<std::mutex> l(data_mu_);
     s.data = data_;
     s.indexes = indexes_;
+    s.scalar_indexes = scalar_indexes_;
   }
   s.rows = rows_.load(std::memory_order_acquire);
   s.data->Views(s.rows, &s.chunks);

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "elanus/schema.h"
+#include "expr/scalar_index.h"
 #include "index/vector_index.h"
 #include "storage/blob_store.h"
 #include "types/batch.h"
@@ -81,7 +82,9 @@ class Segment {
   // Vector indexes of a sealed segment, by field id. Attached after a background build or at load.
   using IndexMap = std::map<int64_t, std::shared_ptr<const index::VectorIndex>>;
   void AttachIndex(int64_t field_id, std::shared_ptr<const index::VectorIndex> idx);
-  void DetachIndex(int64_t field_id);
+  // Scalar indexes (sealed segments only), by field id; used by the filter evaluator.
+  void AttachScalarIndex(int64_t field_id, std::shared_ptr<const expr::ScalarIndex> idx);
+  void DetachIndex(int64_t field_id);  // vector or scalar
   bool HasIndex(int64_t field_id) const;
 
   // Whether any row was ever marked deleted, and the newest row timestamp (sealed segments), so a
@@ -95,6 +98,7 @@ class Segment {
     std::vector<types::ChunkView> chunks;
     size_t rows = 0;
     IndexMap indexes;
+    expr::ScalarIndexMap scalar_indexes;
   };
   Snapshot Snap() const;
 
@@ -111,6 +115,7 @@ class Segment {
   mutable std::mutex data_mu_;
   std::shared_ptr<const SegmentData> data_;  // guarded by data_mu_
   IndexMap indexes_;                         // guarded by data_mu_
+  expr::ScalarIndexMap scalar_indexes_;      // guarded by data_mu_
   std::atomic<bool> has_deletes_{false};
   std::atomic<uint64_t> max_ts_{~uint64_t{0}};  // unknown (growing): never "all visible"
   GrowingData* growing_ = nullptr;              // non-null while growing; owned via data_

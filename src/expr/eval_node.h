@@ -4,10 +4,12 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <vector>
 
 #include "elanus/status.h"
 #include "expr/plan.h"
+#include "expr/scalar_index.h"
 #include "expr/scalar_predicate.h"
 #include "types/column.h"
 
@@ -21,6 +23,8 @@ struct EvalNode {
   const FieldRef* field2 = nullptr;  // CompareFields: right field
   size_t col2 = 0;
   std::unique_ptr<ScalarPredicate> pred;  // Compare/Range/In/Like/Arith on per-row sources
+  // Set when a scalar index answered this leaf for the whole segment (segment row numbers).
+  std::optional<IndexAnswer> indexed;
   std::vector<std::unique_ptr<EvalNode>> children;
 };
 

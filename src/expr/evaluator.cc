@@ -51,21 +51,30 @@ bool IsRowSource(const FieldRef& f) {
   return f.type == DataType::kVarChar || f.type == DataType::kArray || f.type == DataType::kJson;
 }
 
-Result<std::unique_ptr<EvalNode>> Bind(const PlanNode& p, const CollectionSchema& schema) {
+struct BindContext {
+  const ScalarIndexMap* indexes = nullptr;
+  size_t rows = 0;
+  Evaluator::IndexUse use = Evaluator::IndexUse::kWhenCheaper;
+  size_t leaves = 0;
+  size_t indexed = 0;
+};
+
+Result<std::unique_ptr<EvalNode>> Bind(const PlanNode& p, const CollectionSchema& schema,
+                                       BindContext* ctx) {
   auto node = std::make_unique<EvalNode>();
   node->plan = &p;
   if (const auto* a = std::get_if<AndExpr>(&p.node)) {
     for (const auto& c : a->children) {
-      ELANUS_ASSIGN_OR_RETURN(auto child, Bind(*c, schema));
+      ELANUS_ASSIGN_OR_RETURN(auto child, Bind(*c, schema, ctx));
       node->children.push_back(std::move(child));
     }
   } else if (const auto* o = std::get_if<OrExpr>(&p.node)) {
     for (const auto& c : o->children) {
-      ELANUS_ASSIGN_OR_RETURN(auto child, Bind(*c, schema));
+      ELANUS_ASSIGN_OR_RETURN(auto child, Bind(*c, schema, ctx));
       node->children.push_back(std::move(child));
     }
   } else if (const auto* n = std::get_if<NotExpr>(&p.node)) {
-    ELANUS_ASSIGN_OR_RETURN(auto child, Bind(*n->child, schema));
+    ELANUS_ASSIGN_OR_RETURN(auto child, Bind(*n->child, schema, ctx));
     node->children.push_back(std::move(child));
   } else if (const FieldRef* f = LeafField(p)) {
     node->field = f;
@@ -73,6 +82,19 @@ Result<std::unique_ptr<EvalNode>> Bind(const PlanNode& p, const CollectionSchema
     if (const auto* cf = std::get_if<CompareFieldsExpr>(&p.node)) {
       node->field2 = &cf->right;
       ELANUS_ASSIGN_OR_RETURN(node->col2, ResolveColumn(cf->right, schema));
+    }
+    ++ctx->leaves;
+    if (ctx->indexes != nullptr) {
+      auto it = ctx->indexes->find(f->field_id);
+      if (it != ctx->indexes->end() && it->second->rows() == ctx->rows) {
+        size_t budget =
+            ctx->use == Evaluator::IndexUse::kAlways || IsRowSource(*f) ? SIZE_MAX : ctx->rows / 32;
+        node->indexed = it->second->Answer(p, budget);
+        if (node->indexed) {
+          ++ctx->indexed;
+          return node;
+        }
+      }
     }
     if (IsRowSource(*f)) node->pred = internal::ScalarPredicate::Create(p);
   }
@@ -121,6 +143,7 @@ class ChunkEval {
       out->t = FalseBits(*out, n_);  // not: true where the child is false; unknown stays
       return Status::OK();
     }
+    if (node.indexed) return SliceIndexed(*node.indexed, out);
     const FieldRef& f = *node.field;
     ELANUS_RETURN_IF_ERROR(CheckColumn(chunk_, node.col, f));
     const types::ColumnView& col = chunk_.columns[node.col];
@@ -144,6 +167,31 @@ class ChunkEval {
   }
 
  private:
+  // Copies segment-wide index bits [row_begin, row_begin + n) into chunk-local words.
+  Status SliceIndexed(const IndexAnswer& a, TriBits* out) {
+    const size_t begin = chunk_.row_begin, nw = NumWords(n_);
+    if (NumWords(begin + n_) > a.t.size()) {
+      return Status::Internal("scalar index answer is shorter than the chunk");
+    }
+    auto slice = [&](const std::vector<uint64_t>& src, std::vector<uint64_t>* dst) {
+      dst->assign(nw, 0);
+      const size_t base = begin / 64, shift = begin % 64;
+      for (size_t w = 0; w < nw; ++w) {
+        uint64_t x = src[base + w] >> shift;
+        if (shift != 0 && base + w + 1 < src.size()) x |= src[base + w + 1] << (64 - shift);
+        (*dst)[w] = x;
+      }
+      if (nw != 0) dst->back() &= TailMask(n_);
+    };
+    slice(a.t, &out->t);
+    if (a.known.empty()) {
+      out->known.clear();
+    } else {
+      slice(a.known, &out->known);
+    }
+    return Status::OK();
+  }
+
   Status EvalLogical(const EvalNode& node, bool is_and, TriBits* out) {
     size_t nw = NumWords(n_);
     ELANUS_RETURN_IF_ERROR(Eval(*node.children[0], out));
@@ -226,8 +274,19 @@ Evaluator::~Evaluator() = default;
 
 Result<std::unique_ptr<Evaluator>> Evaluator::Create(const Plan& plan,
                                                      const CollectionSchema& schema) {
-  ELANUS_ASSIGN_OR_RETURN(auto root, Bind(plan.root(), schema));
-  return std::unique_ptr<Evaluator>(new Evaluator(std::move(root)));
+  return Create(plan, schema, nullptr, 0);
+}
+
+Result<std::unique_ptr<Evaluator>> Evaluator::Create(const Plan& plan,
+                                                     const CollectionSchema& schema,
+                                                     const ScalarIndexMap* indexes,
+                                                     size_t segment_rows, IndexUse use) {
+  BindContext ctx{indexes, segment_rows, use};
+  ELANUS_ASSIGN_OR_RETURN(auto root, Bind(plan.root(), schema, &ctx));
+  auto eval = std::unique_ptr<Evaluator>(new Evaluator(std::move(root)));
+  eval->leaves_ = ctx.leaves;
+  eval->indexed_leaves_ = ctx.indexed;
+  return eval;
 }
 
 Status Evaluator::Evaluate(const types::ChunkView& chunk, Bitset* out) const {

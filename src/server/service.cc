@@ -348,11 +348,10 @@ Status ServiceLayer::CreateIndex(const std::string& db, const std::string& coll,
                                      field + "' already has index '" + e.index_name + "'");
     }
   }
-  if (IsVectorType(f->type)) {
-    // The engine builds and persists the vector index; the server keeps the client's parameters.
-    ELANUS_RETURN_IF_ERROR(
-        engine_->CreateIndex(db, info.schema.name, EngineIndexParams(field, index_name, params)));
-  }
+  // The engine validates, builds and persists vector and scalar indexes; the server keeps the
+  // client's parameters.
+  ELANUS_RETURN_IF_ERROR(
+      engine_->CreateIndex(db, info.schema.name, EngineIndexParams(field, index_name, params)));
   idx.index_id = meta_.next_index_id++;
   st.indexes.push_back(std::move(idx));
   return SaveLocked();
