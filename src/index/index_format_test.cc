@@ -31,6 +31,12 @@ std::vector<TypeCase> Cases() {
       {"HNSW_SQ", DataType::kFloatVector, MetricType::kL2, 4, {{"M", "4"}, {"refine", "false"}}},
       {"IVF_FLAT", DataType::kFloatVector, MetricType::kIP, 4, {{"nlist", "4"}}},
       {"IVF_SQ8", DataType::kFloatVector, MetricType::kL2, 4, {{"nlist", "4"}}},
+      {"IVF_PQ", DataType::kFloatVector, MetricType::kL2, 4, {{"nlist", "4"}, {"m", "2"}}},
+      {"IVF_PQ",
+       DataType::kFloatVector,
+       MetricType::kIP,
+       4,
+       {{"nlist", "2"}, {"m", "4"}, {"nbits", "10"}}},
       {"BIN_IVF_FLAT", DataType::kBinaryVector, MetricType::kJaccard, 32, {{"nlist", "4"}}}};
 }
 
