@@ -202,17 +202,22 @@ std::vector<float> SparseInvertedIndex::Accumulate(const std::vector<Term>& term
 
 void SparseInvertedIndex::SearchMaxScore(const std::vector<Term>& in_terms, float bound_scale,
                                          const Bitset* allowed, TopK* top) const {
+  constexpr uint32_t kEnd = std::numeric_limits<uint32_t>::max();
+  // `row` caches rows[pos] (kEnd when exhausted) so the per-document loops stay in `cur`.
   struct Cursor {
     float weight, bound;
     const PostingList* list;
     size_t pos;
-    uint32_t Row() const {
-      return pos < list->rows.size() ? list->rows[pos] : std::numeric_limits<uint32_t>::max();
+    uint32_t row;
+    void Seek(size_t p) {
+      pos = p;
+      row = pos < list->rows.size() ? list->rows[pos] : kEnd;
     }
   };
   std::vector<Cursor> cur;
   for (const Term& t : in_terms) {
-    cur.push_back({t.weight, t.weight * t.list->max_value * bound_scale, t.list, 0});
+    cur.push_back({t.weight, t.weight * t.list->max_value * bound_scale, t.list, 0,
+                   t.list->rows.empty() ? kEnd : t.list->rows[0]});
   }
   std::sort(cur.begin(), cur.end(), [](const Cursor& a, const Cursor& b) {
     return a.bound < b.bound || (a.bound == b.bound && a.list->dim < b.list->dim);
@@ -220,19 +225,18 @@ void SparseInvertedIndex::SearchMaxScore(const std::vector<Term>& in_terms, floa
   std::vector<float> prefix(cur.size());  // prefix[i] = sum of bounds of cur[0..i]
   float sum = 0;
   for (size_t i = 0; i < cur.size(); ++i) prefix[i] = sum += cur[i].bound;
-  constexpr uint32_t kEnd = std::numeric_limits<uint32_t>::max();
   float theta = -std::numeric_limits<float>::infinity();
   size_t first_essential = 0;  // cur[0..first_essential) are non-essential
   while (first_essential < cur.size()) {
     uint32_t doc = kEnd;
-    for (size_t i = first_essential; i < cur.size(); ++i) doc = std::min(doc, cur[i].Row());
+    for (size_t i = first_essential; i < cur.size(); ++i) doc = std::min(doc, cur[i].row);
     if (doc == kEnd) break;
     const bool ok = allowed == nullptr || allowed->test(doc);
     float score = 0;
     for (size_t i = first_essential; i < cur.size(); ++i) {
-      if (cur[i].Row() != doc) continue;
+      if (cur[i].row != doc) continue;
       if (ok) score += cur[i].weight * cur[i].list->values[cur[i].pos];
-      ++cur[i].pos;
+      cur[i].Seek(cur[i].pos + 1);
     }
     if (!ok) continue;
     bool pruned = false;
@@ -242,11 +246,13 @@ void SparseInvertedIndex::SearchMaxScore(const std::vector<Term>& in_terms, floa
         break;
       }
       Cursor& c = cur[i];
-      const auto& rows = c.list->rows;
-      c.pos = static_cast<size_t>(
-          std::lower_bound(rows.begin() + static_cast<ptrdiff_t>(c.pos), rows.end(), doc) -
-          rows.begin());
-      if (c.pos < rows.size() && rows[c.pos] == doc) score += c.weight * c.list->values[c.pos];
+      if (c.row < doc) {
+        const auto& rows = c.list->rows;
+        c.Seek(static_cast<size_t>(
+            std::lower_bound(rows.begin() + static_cast<ptrdiff_t>(c.pos), rows.end(), doc) -
+            rows.begin()));
+      }
+      if (c.row == doc) score += c.weight * c.list->values[c.pos];
     }
     if (pruned || score <= 0) continue;
     top->Push(-score, doc);
