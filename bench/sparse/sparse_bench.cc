@@ -3,7 +3,7 @@
 // prints one JSON line per configuration: build seconds, memory, recall@k against the exact
 // (TAAT_NAIVE, drop ratios 0) results, and single-thread QPS by wall and thread-CPU time.
 //
-//   sparse_bench --n 100000 --dims 30000 --nnz 60 --qnnz 12 --nq 200 --k 10
+//   sparse_bench --n 100000 --dims 30000 --nnz 60 --qnnz 12 --nq 200 --k 10 [--idf 1]
 #include <time.h>
 
 #include <chrono>
@@ -31,14 +31,20 @@ double CpuSeconds() {
   return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
 }
 
+// --idf 1 scales each value by log(1 + dims / (d + 1)): frequent dimensions get small weights, as
+// in BM25 / learned sparse embeddings. --idf 0 (default): weights independent of frequency.
+bool g_idf = false;
+
 SparseVector Draw(std::mt19937_64& rng, const std::vector<double>& cdf, int nnz) {
   std::uniform_real_distribution<double> u(0, 1);
   std::map<uint32_t, float> m;
   while (static_cast<int>(m.size()) < nnz) {
     const auto d =
         static_cast<uint32_t>(std::lower_bound(cdf.begin(), cdf.end(), u(rng)) - cdf.begin());
-    m[std::min<uint32_t>(d, static_cast<uint32_t>(cdf.size() - 1))] =
-        static_cast<float>(0.05 + u(rng));
+    const uint32_t dim = std::min<uint32_t>(d, static_cast<uint32_t>(cdf.size() - 1));
+    const double scale =
+        g_idf ? std::log(1.0 + static_cast<double>(cdf.size()) / (dim + 1.0)) : 1.0;
+    m[dim] = static_cast<float>((0.05 + u(rng)) * scale);
   }
   SparseVector v;
   for (auto [d, x] : m) {
@@ -58,6 +64,7 @@ int main(int argc, char** argv) {
                 k = std::stoll(flags["k"]);
   const int dims = std::stoi(flags["dims"]), nnz = std::stoi(flags["nnz"]);
   const int qnnz = std::stoi(flags["qnnz"]);
+  g_idf = flags.count("idf") > 0 && flags["idf"] == "1";
   std::vector<double> cdf(static_cast<size_t>(dims));
   double total = 0;
   for (int d = 0; d < dims; ++d) cdf[static_cast<size_t>(d)] = total += 1.0 / std::pow(d + 1, 1.1);
