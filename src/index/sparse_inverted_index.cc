@@ -226,42 +226,64 @@ void SparseInvertedIndex::SearchMaxScore(const std::vector<Term>& in_terms, floa
   float sum = 0;
   for (size_t i = 0; i < cur.size(); ++i) prefix[i] = sum += cur[i].bound;
   float theta = -std::numeric_limits<float>::infinity();
+  auto below = [&theta](float bound) { return bound < theta - kSlack * std::abs(theta); };
   size_t first_essential = 0;  // cur[0..first_essential) are non-essential
-  while (first_essential < cur.size()) {
-    uint32_t doc = kEnd;
-    for (size_t i = first_essential; i < cur.size(); ++i) doc = std::min(doc, cur[i].row);
-    if (doc == kEnd) break;
-    const bool ok = allowed == nullptr || allowed->test(doc);
-    float score = 0;
+  // Rows are processed in windows of kWindow: essential terms are accumulated densely into `acc`
+  // (cheap, like TAAT), then each touched row is completed by probing the non-essential terms
+  // while it can still beat the k-th score. The essential set only shrinks between windows, so
+  // no term is both accumulated and probed for the same row.
+  constexpr uint32_t kWindow = 4096;
+  std::vector<float> acc(kWindow, 0.0f);
+  const auto rows = static_cast<uint32_t>(n_);
+  for (uint32_t start = 0; start < rows && first_essential < cur.size(); start += kWindow) {
+    const uint32_t end = std::min(rows, start + kWindow);
+    uint32_t lo = kEnd, hi = 0;
     for (size_t i = first_essential; i < cur.size(); ++i) {
-      if (cur[i].row != doc) continue;
-      if (ok) score += cur[i].weight * cur[i].list->values[cur[i].pos];
-      cur[i].Seek(cur[i].pos + 1);
-    }
-    if (!ok) continue;
-    bool pruned = false;
-    for (size_t i = first_essential; i-- > 0;) {
-      if (score + prefix[i] < theta - kSlack * std::abs(theta)) {
-        pruned = true;
-        break;
-      }
       Cursor& c = cur[i];
-      if (c.row < doc) {
-        const auto& rows = c.list->rows;
-        c.Seek(static_cast<size_t>(
-            std::lower_bound(rows.begin() + static_cast<ptrdiff_t>(c.pos), rows.end(), doc) -
-            rows.begin()));
+      const auto& list_rows = c.list->rows;
+      const auto& values = c.list->values;
+      size_t p = c.pos;
+      for (; p < list_rows.size() && list_rows[p] < end; ++p) {
+        acc[list_rows[p] - start] += c.weight * values[p];
+        lo = std::min(lo, list_rows[p]);
+        hi = std::max(hi, list_rows[p]);
       }
-      if (c.row == doc) score += c.weight * c.list->values[c.pos];
+      c.Seek(p);
     }
-    if (pruned || score <= 0) continue;
-    top->Push(-score, doc);
-    if (!top->full()) continue;
-    theta = -top->Bound();
-    while (first_essential < cur.size() &&
-           prefix[first_essential] < theta - kSlack * std::abs(theta)) {
-      ++first_essential;
+    if (lo == kEnd) continue;
+    for (uint32_t doc = lo; doc <= hi; ++doc) {
+      float score = acc[doc - start];
+      if (score == 0) continue;
+      acc[doc - start] = 0;
+      if (allowed != nullptr && !allowed->test(doc)) continue;
+      bool pruned = false;
+      for (size_t i = first_essential; i-- > 0;) {
+        if (below(score + prefix[i])) {
+          pruned = true;
+          break;
+        }
+        Cursor& c = cur[i];
+        if (c.row < doc) {
+          // Galloping search: rows probed are increasing, so the target is usually near.
+          const auto& list_rows = c.list->rows;
+          size_t step = 1, base = c.pos;
+          while (base + step < list_rows.size() && list_rows[base + step] < doc) {
+            base += step;
+            step *= 2;
+          }
+          const size_t limit = std::min(list_rows.size(), base + step + 1);
+          c.Seek(static_cast<size_t>(
+              std::lower_bound(list_rows.begin() + static_cast<ptrdiff_t>(base),
+                               list_rows.begin() + static_cast<ptrdiff_t>(limit), doc) -
+              list_rows.begin()));
+        }
+        if (c.row == doc) score += c.weight * c.list->values[c.pos];
+      }
+      if (pruned || score <= 0) continue;
+      top->Push(-score, doc);
+      if (top->full()) theta = -top->Bound();
     }
+    while (first_essential < cur.size() && below(prefix[first_essential])) ++first_essential;
   }
 }
 

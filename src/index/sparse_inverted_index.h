@@ -5,9 +5,11 @@
 // maximum value. Queries run document-at-a-time with MaxScore dynamic pruning (Turtle & Flood
 // 1995): query terms sorted by their upper bound weight * max value; once the heap holds k rows,
 // the terms whose bounds sum to less than the current k-th score become "non-essential" and are
-// only probed (binary search) for rows found through the essential terms, and only while the
-// row can still beat the k-th score. With drop ratios 0 and dim_max_score_ratio 1 results equal
-// an exact scan (rows without any common dimension score 0 and fill up to k, as the exact scan).
+// only probed (galloping search) for rows found through the essential terms, and only while the
+// row can still beat the k-th score. Rows go in windows of 4096: essential terms are accumulated
+// densely per window and the essential set shrinks between windows. With drop ratios 0 and
+// dim_max_score_ratio 1 results equal an exact scan (rows without any common dimension score 0 and
+// fill up to k, as the exact scan).
 //
 // Build parameters:
 //   inverted_index_algo  DAAT_MAXSCORE (default) or TAAT_NAIVE (score accumulation over all rows);
