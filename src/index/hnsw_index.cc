@@ -5,6 +5,7 @@
 #include <sys/mman.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
@@ -87,11 +88,14 @@ Result<HnswParams> HnswParams::ParseSq(const ParamMap& params) {
     }
   }
   if (auto it = params.find("refine"); it != params.end()) {
-    if (it->second != "true" && it->second != "false") {
+    // Case-insensitive: SDKs send JSON true/false or Python's True/False.
+    std::string v = it->second;
+    std::transform(v.begin(), v.end(), v.begin(), [](unsigned char c) { return std::tolower(c); });
+    if (v != "true" && v != "false") {
       return Status::InvalidArgument("invalid index parameter refine=" + it->second +
                                      ": must be true or false");
     }
-    p.refine = it->second == "true";
+    p.refine = v == "true";
   }
   if (auto it = params.find("refine_type"); it != params.end()) {
     static const char* kTypes[] = {"SQ6", "SQ8", "FP16", "BF16", "FP32"};

@@ -104,6 +104,7 @@ TEST(HnswSqTest, ParametersAreValidated) {
   EXPECT_NE(sq6.status().message().find("sq_type=SQ6"), std::string::npos);
   EXPECT_TRUE(reg.Create("HNSW_SQ", spec, {{"sq_type", "FP16"}}).ok());
   EXPECT_TRUE(reg.Create("HNSW_SQ", spec, {{"sq_type", "BF16"}}).ok());
+  EXPECT_TRUE(reg.Create("HNSW_SQ", spec, {{"refine", "False"}}).ok());  // Python's spelling
   auto refine = reg.Create("HNSW_SQ", spec, {{"refine", "yes"}});
   ASSERT_FALSE(refine.ok());
   EXPECT_NE(refine.status().message().find("refine=yes: must be true or false"), std::string::npos);
