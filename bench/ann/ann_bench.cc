@@ -79,7 +79,8 @@ int Usage() {
   std::fprintf(stderr,
                "usage: ann_bench --index HNSW|IVF_FLAT|FLAT --base B.fbin --queries Q.fbin "
                "--gt G.ibin [--metric L2|IP|COSINE] [--M 16] [--efConstruction 200] "
-               "[--ef 10,20,...] [--nlist N] [--nprobe 1,2,...] [--threads 1] [--k 10] [--nq N] "
+               "[--ef 10,20,...] [--nlist N] [--m M --nbits B (IVF_PQ)] [--nprobe 1,2,...] "
+               "[--threads 1] [--k 10] [--nq N] "
                "[--repeat 1] [--index-file F]\n");
   return 2;
 }
@@ -118,7 +119,7 @@ int main(int argc, char** argv) {
   if (flags["metric"] == "COSINE") metric = elanus::MetricType::kCosine;
   const std::string type = flags["index"];
   ParamMap build_params;
-  for (const char* key : {"M", "efConstruction", "nlist"}) {
+  for (const char* key : {"M", "efConstruction", "nlist", "m", "nbits"}) {
     if (flags.count(key)) build_params[key] = flags[key];
   }
   auto created = IndexRegistry::Global().Create(type, {elanus::DataType::kFloatVector, dim, metric},

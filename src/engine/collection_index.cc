@@ -72,7 +72,7 @@ Status Collection::AddIndex(const IndexParams& p) {
       return Status::InvalidArgument(std::string("metric ") + MetricTypeName(def.metric) +
                                      " is not supported for sparse vectors (use IP)");
     }
-    def.resolved_type = "";  // no sparse index yet: sparse fields are searched exactly
+    if (def.type == "AUTOINDEX") def.resolved_type = "SPARSE_INVERTED_INDEX";
   } else if (def.type == "AUTOINDEX") {
     if (field->type == DataType::kBinaryVector) {
       def.resolved_type = "BIN_IVF_FLAT";
@@ -191,7 +191,12 @@ Status Collection::BuildIndex(const std::shared_ptr<Segment>& seg, const IndexDe
     index::IndexSpec spec{field->type, field->dim, def.metric};
     auto idx = index::IndexRegistry::Global().Create(def.resolved_type, spec, def.params);
     if (!idx.ok()) return fail(idx.status());
-    st = (*idx)->Build(snap.chunks[0].columns[pos].fixed, static_cast<int64_t>(snap.rows), pool);
+    // Sparse indexes take the rows' encoded views (index/vector_index.h), dense ones the bytes.
+    const types::ColumnView& col = snap.chunks[0].columns[pos];
+    const void* rows = field->type == DataType::kSparseFloatVector
+                           ? static_cast<const void*>(col.var)
+                           : static_cast<const void*>(col.fixed);
+    st = (*idx)->Build(rows, static_cast<int64_t>(snap.rows), pool);
     if (!st.ok()) return fail(st);
     st = (*idx)->Serialize(&image);
     if (!st.ok()) return fail(st);

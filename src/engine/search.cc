@@ -347,7 +347,7 @@ Result<SearchResult> ExecuteSearch(const CollectionSchema& schema, const SearchR
     for (size_t qi = 0; qi < prep.nq; ++qi) {
       heaps.emplace_back(prep.topk, less);
       const void* qp = field.type == DataType::kSparseFloatVector
-                           ? nullptr
+                           ? static_cast<const void*>(&queries[qi].sparse)
                            : static_cast<const void*>(queries[qi].fixed);
       found.clear();
       Status st =

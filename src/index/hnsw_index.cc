@@ -5,6 +5,7 @@
 #include <sys/mman.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
@@ -75,16 +76,26 @@ Result<HnswParams> HnswParams::Parse(const ParamMap& params) {
 Result<HnswParams> HnswParams::ParseSq(const ParamMap& params) {
   ELANUS_ASSIGN_OR_RETURN(HnswParams p, Parse(params));
   p.sq8 = true;
-  if (auto it = params.find("sq_type"); it != params.end() && it->second != "SQ8") {
-    return Status::InvalidArgument("invalid index parameter sq_type=" + it->second +
-                                   ": must be SQ8 (SQ4U, SQ6, FP16 and BF16 are not supported)");
+  if (auto it = params.find("sq_type"); it != params.end()) {
+    if (it->second == "FP16") {
+      p.sq_type = SqType::kFp16;
+    } else if (it->second == "BF16") {
+      p.sq_type = SqType::kBf16;
+    } else if (it->second != "SQ8") {
+      return Status::InvalidArgument(
+          "invalid index parameter sq_type=" + it->second +
+          ": must be SQ8, FP16 or BF16 (SQ6 and SQ4U are not supported)");
+    }
   }
   if (auto it = params.find("refine"); it != params.end()) {
-    if (it->second != "true" && it->second != "false") {
+    // Case-insensitive: SDKs send JSON true/false or Python's True/False.
+    std::string v = it->second;
+    std::transform(v.begin(), v.end(), v.begin(), [](unsigned char c) { return std::tolower(c); });
+    if (v != "true" && v != "false") {
       return Status::InvalidArgument("invalid index parameter refine=" + it->second +
                                      ": must be true or false");
     }
-    p.refine = it->second == "true";
+    p.refine = v == "true";
   }
   if (auto it = params.find("refine_type"); it != params.end()) {
     static const char* kTypes[] = {"SQ6", "SQ8", "FP16", "BF16", "FP32"};
@@ -110,7 +121,10 @@ void HnswIndex::Configure(const IndexSpec& spec, const HnswParams& params) {
   level_mult_ = 1.0 / std::log(static_cast<double>(params.m));
   // sq8: a float (Corr) follows the links; the payload is dim int8 codes instead of floats.
   vec_offset_ = RoundUp(sizeof(uint32_t) * (1 + m0_ + (params.sq8 ? 1 : 0)), kAlign);
-  node_bytes_ = RoundUp(vec_offset_ + (params.sq8 ? 1 : sizeof(float)) * dim_, kAlign);
+  const size_t width = !params.sq8                                  ? sizeof(float)
+                       : params.sq_type == HnswParams::SqType::kSq8 ? 1
+                                                                    : sizeof(uint16_t);
+  node_bytes_ = RoundUp(vec_offset_ + width * dim_, kAlign);
   raw_stride_ = params.sq8 ? RoundUp(sizeof(float) * dim_, kAlign) : 0;
   // Prefetching more than ~16 lines per node floods the miss buffers; the hardware prefetcher
   // streams the rest of a long float vector.
@@ -265,7 +279,14 @@ Status HnswIndex::Add(const void* vectors, int64_t n, ThreadPool* pool) {
 }
 
 void HnswIndex::EncodeNode(uint32_t id) {
-  Corr(id) = quant_.Encode(Vec(id), const_cast<int8_t*>(Code(id)));
+  if (params_.sq_type == HnswParams::SqType::kSq8) {
+    Corr(id) = quant_.Encode(Vec(id), const_cast<int8_t*>(Code(id)));
+    return;
+  }
+  auto* half = const_cast<uint16_t*>(Half(id));
+  const float* v = Vec(id);
+  const bool f16 = params_.sq_type == HnswParams::SqType::kFp16;
+  for (size_t j = 0; j < dim_; ++j) half[j] = f16 ? simd::F32ToF16(v[j]) : simd::F32ToBF16(v[j]);
 }
 
 void HnswIndex::Insert(uint32_t id, VisitedList* visited) {
@@ -425,7 +446,10 @@ Status HnswIndex::Serialize(std::string* out) const {
   w.Put<uint64_t>(static_cast<uint64_t>(n_));
   w.Put<int64_t>(entry_);
   w.Put<int32_t>(max_level_);
-  w.Put<uint8_t>(static_cast<uint8_t>((params_.sq8 ? 1 : 0) | (params_.refine ? 2 : 0)));
+  // flags: 1 = HNSW_SQ, 2 = refine, 4 = sq_type FP16, 8 = sq_type BF16 (neither: SQ8).
+  w.Put<uint8_t>(static_cast<uint8_t>((params_.sq8 ? 1 : 0) | (params_.refine ? 2 : 0) |
+                                      (params_.sq_type == HnswParams::SqType::kFp16 ? 4 : 0) |
+                                      (params_.sq_type == HnswParams::SqType::kBf16 ? 8 : 0)));
   w.Put<float>(max_norm2_);
   if (params_.sq8) {
     w.Put<float>(quant_.step());
@@ -463,7 +487,8 @@ Status HnswIndex::Load(std::string_view data) {
   ELANUS_RETURN_IF_ERROR(r.Get(&max_level, "max level"));
   uint8_t flags = 0;
   ELANUS_RETURN_IF_ERROR(r.Get(&flags, "flags"));
-  if ((flags & 1) != (params_.sq8 ? 1 : 0) || flags > 3) {
+  if ((flags & 1) != (params_.sq8 ? 1 : 0) || flags > 15 || (flags & 12) == 12 ||
+      ((flags & 12) != 0 && (flags & 1) == 0)) {
     return Status::Corruption("HNSW image: flags do not match the index type");
   }
   float max_norm2 = 0;
@@ -501,6 +526,9 @@ Status HnswIndex::Load(std::string_view data) {
   params.seed = seed;
   params.sq8 = params_.sq8;
   params.refine = (flags & 2) != 0;
+  params.sq_type = (flags & 4) != 0   ? HnswParams::SqType::kFp16
+                   : (flags & 8) != 0 ? HnswParams::SqType::kBf16
+                                      : HnswParams::SqType::kSq8;
   Configure(env.spec, params);  // the image's spec and parameters replace this index's
   max_norm2_ = max_norm2;
   if (params.sq8) {

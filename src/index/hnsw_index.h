@@ -41,11 +41,15 @@ struct HnswParams {
   // HNSW_SQ: re-rank the candidates with the float32 vectors (exact scores). Without it scores
   // are the SQ8 estimates.
   bool refine = true;
+  // HNSW_SQ: code of the layer-0 payload the search walks on: SQ8 (int8 codes), FP16 or BF16
+  // (half-precision copies of the vectors; the query is rounded the same way).
+  enum class SqType : uint8_t { kSq8 = 0, kFp16 = 1, kBf16 = 2 };
+  SqType sq_type = SqType::kSq8;
 
   // Parses "M" and "efConstruction" (Milvus names); unknown keys are ignored.
   static Result<HnswParams> Parse(const ParamMap& params);
-  // HNSW_SQ: also "sq_type" (only SQ8), "refine" (true/false, default true) and "refine_type"
-  // (accepted; refinement always uses the float32 vectors).
+  // HNSW_SQ: also "sq_type" (SQ8 default, FP16, BF16; SQ6/SQ4U rejected), "refine" (true/false,
+  // default true) and "refine_type" (accepted; refinement always uses the float32 vectors).
   static Result<HnswParams> ParseSq(const ParamMap& params);
 };
 
@@ -92,9 +96,10 @@ class HnswIndex final : public VectorIndex {
   };
   enum class FilterMode { kNone, kPostFilter, kTwoHop };
   struct QueryCtx {
-    const float* f;      // float32 query (normalized for COSINE)
-    const int8_t* code;  // SQ8 code of the query (sq8 only)
-    float ip_const;      // sq8 IP: |offset|^2 + step * offset . code
+    const float* f;        // float32 query (normalized for COSINE)
+    const int8_t* code;    // SQ8 code of the query (sq8 only)
+    const uint16_t* half;  // FP16/BF16 query (sq_type FP16/BF16 only)
+    float ip_const;        // sq8 IP: |offset|^2 + step * offset . code
   };
 
   // ---- storage (hnsw_index.cc) ----
@@ -120,6 +125,7 @@ class HnswIndex final : public VectorIndex {
       __builtin_prefetch(p + off, 0, 3);
   }
   const int8_t* Code(uint32_t id) const { return reinterpret_cast<const int8_t*>(Payload(id)); }
+  const uint16_t* Half(uint32_t id) const { return reinterpret_cast<const uint16_t*>(Payload(id)); }
   // sq8: offset . code of the node, stored after its layer-0 links.
   float& Corr(uint32_t id) const { return *reinterpret_cast<float*>(Links0(id) + 1 + m0_); }
   void EncodeNode(uint32_t id);

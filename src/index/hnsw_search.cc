@@ -80,6 +80,16 @@ float HnswIndex::QDist(const QueryCtx& q, uint32_t id) const {
   if constexpr (!kSq) {
     return Dist(q.f, Vec(id));
   } else {
+    if (params_.sq_type != HnswParams::SqType::kSq8) {
+      const bool f16 = params_.sq_type == HnswParams::SqType::kFp16;
+      const uint16_t* h = Half(id);
+      const float d =
+          spec_.metric != MetricType::kCosine
+              ? (f16 ? simd::L2SqrF16(q.half, h, dim_) : simd::L2SqrBF16(q.half, h, dim_))
+              : -(f16 ? simd::InnerProductF16(q.half, h, dim_)
+                      : simd::InnerProductBF16(q.half, h, dim_));
+      return d == d ? d : std::numeric_limits<float>::infinity();
+    }
     const float step = quant_.step();
     if (spec_.metric != MetricType::kCosine) {  // L2, and IP searched as L2
       return step * step * simd::L2SqrI8(q.code, Code(id), dim_);
@@ -244,12 +254,21 @@ void HnswIndex::SearchInternalRaw(const float* q, size_t k, size_t ef, const Bit
     }
     mode = fraction < kTwoHopFraction ? FilterMode::kTwoHop : FilterMode::kPostFilter;
   }
-  QueryCtx ctx{q, nullptr, 0};
+  QueryCtx ctx{q, nullptr, nullptr, 0};
   if (params_.sq8) {
     std::vector<int8_t> code(dim_);
-    const float corr = quant_.Encode(q, code.data());
-    ctx.code = code.data();
-    ctx.ip_const = quant_.offset_norm2() + quant_.step() * corr;
+    std::vector<uint16_t> half;
+    if (params_.sq_type == HnswParams::SqType::kSq8) {
+      const float corr = quant_.Encode(q, code.data());
+      ctx.code = code.data();
+      ctx.ip_const = quant_.offset_norm2() + quant_.step() * corr;
+    } else {
+      const bool f16 = params_.sq_type == HnswParams::SqType::kFp16;
+      half.resize(dim_);
+      for (size_t j = 0; j < dim_; ++j)
+        half[j] = f16 ? simd::F32ToF16(q[j]) : simd::F32ToBF16(q[j]);
+      ctx.half = half.data();
+    }
     Traverse<true>(ctx, mode, ef, allowed, result);
     if (params_.refine) {  // exact float32 distances for the candidates
       for (Cand& c : *result) c.d = Dist(q, Vec(c.id));

@@ -1,4 +1,4 @@
-// HNSW_SQ: graph search on SQ8 codes with float32 re-ranking.
+// HNSW_SQ: graph search on SQ8 codes (or FP16/BF16 copies) with float32 re-ranking.
 #include <gtest/gtest.h>
 
 #include "index/hnsw_index.h"
@@ -69,12 +69,42 @@ TEST(HnswSqTest, WithoutRefineScoresAreEstimates) {
   EXPECT_FALSE(index->ParseSearchParams({{"refine_k", "0.5"}}, 10).ok());
 }
 
+TEST(HnswSqTest, HalfPrecisionSqTypesReachRecallAndPersist) {
+  const auto& ds = Clustered();
+  for (const char* sq_type : {"FP16", "BF16"}) {
+    for (MetricType metric : {MetricType::kL2, MetricType::kIP, MetricType::kCosine}) {
+      SCOPED_TRACE(std::string(sq_type) + " " + MetricTypeName(metric));
+      auto index = BuildSq(metric, {{"sq_type", sq_type}, {"refine", "false"}}, nullptr);
+      // Graph walk and scores on half-precision copies: close to float32 search.
+      EXPECT_GE(MeanRecall(*index, SearchParams{.ef = 64}, nullptr, false), 0.9);
+      std::string image;
+      ASSERT_TRUE(index->Serialize(&image).ok());
+      auto loaded = IndexRegistry::Global().Load(image);
+      ASSERT_TRUE(loaded.ok()) << loaded.status().ToString();
+      std::vector<Neighbor> a, b;
+      ASSERT_TRUE(index->Search(ds.queries.data(), 10, nullptr, SearchParams{.ef = 32}, &a).ok());
+      ASSERT_TRUE(
+          (*loaded)->Search(ds.queries.data(), 10, nullptr, SearchParams{.ef = 32}, &b).ok());
+      EXPECT_EQ(a, b);
+    }
+    // With refine (default), scores are exact float32 distances.
+    auto refined = BuildSq(MetricType::kL2, {{"sq_type", sq_type}}, nullptr);
+    EXPECT_GE(MeanRecall(*refined, SearchParams{.ef = 64}, nullptr, true), 0.95);
+  }
+}
+
 TEST(HnswSqTest, ParametersAreValidated) {
   auto& reg = IndexRegistry::Global();
   const IndexSpec spec{DataType::kFloatVector, 8, MetricType::kL2};
   auto sq4 = reg.Create("HNSW_SQ", spec, {{"sq_type", "SQ4U"}});
   ASSERT_FALSE(sq4.ok());
   EXPECT_NE(sq4.status().message().find("sq_type=SQ4U"), std::string::npos);
+  auto sq6 = reg.Create("HNSW_SQ", spec, {{"sq_type", "SQ6"}});
+  ASSERT_FALSE(sq6.ok());
+  EXPECT_NE(sq6.status().message().find("sq_type=SQ6"), std::string::npos);
+  EXPECT_TRUE(reg.Create("HNSW_SQ", spec, {{"sq_type", "FP16"}}).ok());
+  EXPECT_TRUE(reg.Create("HNSW_SQ", spec, {{"sq_type", "BF16"}}).ok());
+  EXPECT_TRUE(reg.Create("HNSW_SQ", spec, {{"refine", "False"}}).ok());  // Python's spelling
   auto refine = reg.Create("HNSW_SQ", spec, {{"refine", "yes"}});
   ASSERT_FALSE(refine.ok());
   EXPECT_NE(refine.status().message().find("refine=yes: must be true or false"), std::string::npos);

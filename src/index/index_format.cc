@@ -1,6 +1,7 @@
 #include "index/index_format.h"
 
 #include "common/crc32c.h"
+#include "index/index_util.h"
 
 namespace elanus::index {
 
@@ -58,7 +59,10 @@ Result<IndexEnvelope> ReadIndexEnvelope(std::string_view data) {
     return Status::Corruption("index image checksum mismatch");
   }
   env.body = data.substr(data.size() - 4 - body_len, body_len);
-  if (!env.spec.Validate().ok()) return Status::Corruption("index image has an invalid spec");
+  const bool spec_ok = env.spec.data_type == DataType::kSparseFloatVector
+                           ? ValidateSparseSpec(env.spec, env.type_name).ok()
+                           : env.spec.Validate().ok();
+  if (!spec_ok) return Status::Corruption("index image has an invalid spec");
   return env;
 }
 

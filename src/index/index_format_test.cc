@@ -29,8 +29,19 @@ std::vector<TypeCase> Cases() {
        4,
        {{"M", "4"}, {"efConstruction", "16"}}},
       {"HNSW_SQ", DataType::kFloatVector, MetricType::kL2, 4, {{"M", "4"}, {"refine", "false"}}},
+      {"HNSW_SQ",
+       DataType::kFloatVector,
+       MetricType::kIP,
+       4,
+       {{"M", "4"}, {"refine", "false"}, {"sq_type", "BF16"}}},
       {"IVF_FLAT", DataType::kFloatVector, MetricType::kIP, 4, {{"nlist", "4"}}},
       {"IVF_SQ8", DataType::kFloatVector, MetricType::kL2, 4, {{"nlist", "4"}}},
+      {"IVF_PQ", DataType::kFloatVector, MetricType::kL2, 4, {{"nlist", "4"}, {"m", "2"}}},
+      {"IVF_PQ",
+       DataType::kFloatVector,
+       MetricType::kIP,
+       4,
+       {{"nlist", "2"}, {"m", "4"}, {"nbits", "10"}}},
       {"BIN_IVF_FLAT", DataType::kBinaryVector, MetricType::kJaccard, 32, {{"nlist", "4"}}}};
 }
 

@@ -57,7 +57,8 @@ Result<std::unique_ptr<VectorIndex>> IndexRegistry::Load(std::string_view image)
     return Status::Corruption("index image has unknown index type '" + std::string(env.type_name) +
                               "'");
   }
-  auto created = info->create(env.spec, ParamMap{});
+  auto created =
+      info->create_for_load ? info->create_for_load(env.spec) : info->create(env.spec, ParamMap{});
   if (!created.ok()) {
     return Status::Corruption("index image cannot be instantiated: " + created.status().message());
   }

@@ -23,6 +23,9 @@ struct IndexTypeInfo {
   std::function<Result<std::unique_ptr<VectorIndex>>(const IndexSpec& spec,
                                                      const ParamMap& build_params)>
       create;
+  // Optional: creates the empty index that IndexRegistry::Load fills from an image, for types
+  // with required build parameters (the image holds them). Unset: create(spec, {}).
+  std::function<Result<std::unique_ptr<VectorIndex>>(const IndexSpec& spec)> create_for_load;
 };
 
 class IndexRegistry {

@@ -20,6 +20,8 @@ const char* VectorTypeName(DataType t) {
       return "INT8_VECTOR";
     case DataType::kBinaryVector:
       return "BINARY_VECTOR";
+    case DataType::kSparseFloatVector:
+      return "SPARSE_FLOAT_VECTOR";
     default:
       return "NON_VECTOR";
   }
@@ -28,6 +30,19 @@ const char* VectorTypeName(DataType t) {
 bool IsFloatLike(DataType t) {
   return t == DataType::kFloatVector || t == DataType::kFloat16Vector ||
          t == DataType::kBFloat16Vector || t == DataType::kInt8Vector;
+}
+
+Status ValidateSparseSpec(const IndexSpec& spec, std::string_view index_type) {
+  if (spec.data_type != DataType::kSparseFloatVector) {
+    return Status::InvalidArgument("index_type " + std::string(index_type) + " does not support " +
+                                   VectorTypeName(spec.data_type) + ": SPARSE_FLOAT_VECTOR only");
+  }
+  if (spec.metric != MetricType::kIP) {
+    return Status::InvalidArgument(
+        "invalid metric_type " + std::string(MetricTypeName(spec.metric)) + " for index_type " +
+        std::string(index_type) + ": only IP is supported (BM25 is not supported)");
+  }
+  return Status::OK();
 }
 
 size_t IndexSpec::RowBytes() const {

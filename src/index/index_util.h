@@ -19,6 +19,8 @@ namespace elanus::index {
 
 const char* VectorTypeName(DataType t);
 bool IsFloatLike(DataType t);  // float32, float16, bfloat16, int8
+// Spec check for sparse indexes: SPARSE_FLOAT_VECTOR with metric IP (dim is not used).
+Status ValidateSparseSpec(const IndexSpec& spec, std::string_view index_type);
 
 // Converts n rows of a float-like encoding to float32 (dst: [n][dim]). For COSINE each row is
 // scaled to unit norm (all-zero rows stay zero) so that -InnerProduct is the internal distance.

@@ -8,14 +8,14 @@
 #include "index/index_format.h"
 #include "index/index_registry.h"
 #include "index/index_util.h"
+#include "index/ivf_common.h"
 #include "index/kmeans.h"
 #include "simd/distance.h"
 
 namespace elanus::index {
 namespace {
 
-constexpr int64_t kMaxNlist = 65536;
-constexpr int64_t kDefaultNprobe = 8;
+constexpr int64_t kMaxNlist = kIvfMaxNlist;
 constexpr size_t kBlock = 256;
 
 Result<std::unique_ptr<VectorIndex>> CreateIvfFlat(const IndexSpec& spec, const ParamMap& params) {
@@ -110,34 +110,8 @@ void IvfFlatIndex::Insert(const float* rows, int64_t n, int64_t first_row, Threa
 Result<SearchParams> IvfFlatIndex::ParseSearchParams(const ParamMap& params, int64_t) const {
   SearchParams sp;
   const int64_t nlist = lists_.empty() ? params_.nlist : static_cast<int64_t>(lists_.size());
-  ELANUS_ASSIGN_OR_RETURN(
-      sp.nprobe,
-      ParseIntParam(params, "nprobe", std::min(kDefaultNprobe, nlist), 1, nlist, "search"));
+  ELANUS_ASSIGN_OR_RETURN(sp.nprobe, ParseIvfNprobe(params, nlist));
   return sp;
-}
-
-Status IvfFlatIndex::ResolveNprobe(const SearchParams& params, size_t* nprobe) const {
-  const auto nlist = static_cast<int64_t>(lists_.size());
-  if (params.nprobe < 0 || params.nprobe > std::max<int64_t>(nlist, 1)) {
-    return Status::InvalidArgument(
-        "invalid search parameter nprobe=" + std::to_string(params.nprobe) + ": must be in [1, " +
-        std::to_string(nlist) + "]");
-  }
-  *nprobe =
-      static_cast<size_t>(params.nprobe == 0 ? std::min(kDefaultNprobe, nlist) : params.nprobe);
-  return Status::OK();
-}
-
-std::vector<uint32_t> IvfFlatIndex::RankLists(const float* q) const {
-  std::vector<float> dist(lists_.size());
-  simd::L2SqrBatch(q, centroids_.data(), lists_.size(), static_cast<size_t>(spec_.dim),
-                   dist.data());
-  std::vector<uint32_t> order(lists_.size());
-  std::iota(order.begin(), order.end(), 0);
-  std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
-    return dist[a] < dist[b] || (dist[a] == dist[b] && a < b);
-  });
-  return order;
 }
 
 void IvfFlatIndex::TrainSq8(const float* rows, int64_t n) {
@@ -227,21 +201,18 @@ Status IvfFlatIndex::Search(const void* query, int64_t k, const Bitset* allowed,
                             const SearchParams& params, std::vector<Neighbor>* out) const {
   ELANUS_RETURN_IF_ERROR(CheckSearchArgs(query, k, allowed, n_, out));
   size_t nprobe = 0;
-  ELANUS_RETURN_IF_ERROR(ResolveNprobe(params, &nprobe));
+  ELANUS_RETURN_IF_ERROR(ResolveIvfNprobe(params, lists_.size(), &nprobe));
   out->clear();
   if (n_ == 0) return Status::OK();
   std::vector<float> q(static_cast<size_t>(spec_.dim));
   ToFloatRows(spec_, query, 1, q.data());
   TopK top(static_cast<size_t>(k));
   const QueryPrep prep = Prepare(q.data());
-  const std::vector<uint32_t> order = RankLists(q.data());
-  const size_t need = static_cast<size_t>(k);
-  for (size_t i = 0; i < order.size(); ++i) {
-    // Past nprobe only while a filter left fewer than k rows.
-    if (i >= nprobe && (allowed == nullptr || top.size() >= need)) break;
-    ScanList(q.data(), prep, lists_[order[i]], allowed,
-             [&](uint32_t row, float d) { top.Push(d, row); });
-  }
+  const std::vector<uint32_t> order =
+      RankIvfLists(centroids_.data(), lists_.size(), static_cast<size_t>(spec_.dim), q.data());
+  IvfProbeTopK(
+      order, nprobe, allowed != nullptr, &top, static_cast<size_t>(k),
+      [&](uint32_t l, auto&& push) { ScanList(q.data(), prep, lists_[l], allowed, push); });
   top.Drain(spec_.metric, out);
   return Status::OK();
 }
@@ -251,25 +222,17 @@ Status IvfFlatIndex::RangeSearch(const void* query, float radius, std::optional<
                                  std::vector<Neighbor>* out) const {
   ELANUS_RETURN_IF_ERROR(CheckSearchArgs(query, 1, allowed, n_, out));
   size_t nprobe = 0;
-  ELANUS_RETURN_IF_ERROR(ResolveNprobe(params, &nprobe));
+  ELANUS_RETURN_IF_ERROR(ResolveIvfNprobe(params, lists_.size(), &nprobe));
   out->clear();
   if (n_ == 0) return Status::OK();
   std::vector<float> q(static_cast<size_t>(spec_.dim));
   ToFloatRows(spec_, query, 1, q.data());
-  const std::vector<uint32_t> order = RankLists(q.data());
+  const std::vector<uint32_t> order =
+      RankIvfLists(centroids_.data(), lists_.size(), static_cast<size_t>(spec_.dim), q.data());
   const QueryPrep prep = Prepare(q.data());
-  std::vector<std::pair<float, int64_t>> hits;
-  for (size_t i = 0; i < std::min(nprobe, order.size()); ++i) {
-    ScanList(q.data(), prep, lists_[order[i]], allowed, [&](uint32_t row, float d) {
-      if (InRange(spec_.metric, ScoreFromDistance(spec_.metric, d), radius, range_filter)) {
-        hits.emplace_back(d, row);
-      }
-    });
-  }
-  std::sort(hits.begin(), hits.end());
-  if (limit > 0 && hits.size() > static_cast<size_t>(limit))
-    hits.resize(static_cast<size_t>(limit));
-  for (const auto& [d, row] : hits) out->push_back({row, ScoreFromDistance(spec_.metric, d)});
+  IvfProbeRange(
+      order, nprobe, spec_.metric, radius, range_filter, limit, out,
+      [&](uint32_t l, auto&& push) { ScanList(q.data(), prep, lists_[l], allowed, push); });
   return Status::OK();
 }
 

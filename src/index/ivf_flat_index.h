@@ -74,9 +74,6 @@ class IvfFlatIndex final : public VectorIndex {
   QueryPrep Prepare(const float* q) const;
   void TrainSq8(const float* rows, int64_t n);
   IvfFlatIndex(const IndexSpec& spec, const IvfParams& params) : spec_(spec), params_(params) {}
-  Status ResolveNprobe(const SearchParams& params, size_t* nprobe) const;
-  // List ids ordered by centroid distance to q (all of them).
-  std::vector<uint32_t> RankLists(const float* q) const;
   // Scans list `l`, calling fn(row, internal distance) for allowed rows.
   template <typename Fn>
   void ScanList(const float* q, const QueryPrep& prep, const List& list, const Bitset* allowed,

@@ -5,6 +5,9 @@
 // engine maps positions to primary keys. Vectors are raw bytes in the column encoding of the
 // field (IndexSpec::data_type): float32, float16/bfloat16 (uint16 bit patterns), int8, or packed
 // binary (dim bits = dim/8 bytes). A buffer of n vectors is n * spec.RowBytes() bytes, row-major.
+// Sparse indexes (data_type SPARSE_FLOAT_VECTOR, dim 0) take instead an array of n
+// `std::string_view` rows in the segment encoding (types::EncodeSparse) for Build/Add, and a
+// `const elanus::SparseVector*` (indices strictly increasing) as the query.
 //
 // Scores follow Milvus: L2 -> squared distance (smaller is better); IP -> dot product; COSINE ->
 // similarity in [-1, 1] (larger is better); HAMMING -> differing bits; JACCARD -> 1 - |A&B|/|A|B|
@@ -51,6 +54,11 @@ struct SearchParams {
   int64_t ef = 0;      // HNSW: candidate list size, >= k; default k
   int64_t nprobe = 0;  // IVF: lists to scan, 1..nlist; default min(8, nlist)
   float refine_k = 0;  // HNSW_SQ: re-rank max(ef, refine_k * k) candidates, >= 1; default 1
+  // SPARSE_INVERTED_INDEX: fraction of the smallest query weights dropped, in [0, 1).
+  float drop_ratio_search = 0;
+  // SPARSE_INVERTED_INDEX (DAAT_MAXSCORE): scales per-dimension max scores used for pruning,
+  // in [0.5, 1.3]; 0 means 1 (exact). Below 1 prunes more (faster, approximate).
+  float dim_max_score_ratio = 0;
 };
 
 // One result: row position in the segment and its Milvus score.

@@ -1,0 +1,67 @@
+// Pieces shared by the float IVF indexes (IVF_FLAT, IVF_SQ8, IVF_PQ): ranking the lists for a
+// query, the nprobe parameter, and the probe loops for top-k and range search. Each index only
+// supplies how one list is scanned.
+#pragma once
+
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <utility>
+#include <vector>
+
+#include "index/index_util.h"
+#include "index/vector_index.h"
+
+namespace elanus::index {
+
+inline constexpr int64_t kIvfMaxNlist = 65536;
+inline constexpr int64_t kIvfDefaultNprobe = 8;
+
+// List ids ordered by the L2 distance of their centroid to q (ties: smaller id). centroids:
+// [lists][dim].
+std::vector<uint32_t> RankIvfLists(const float* centroids, size_t lists, size_t dim,
+                                   const float* q);
+
+// Parses "nprobe" in [1, nlist] (default min(8, nlist)); `nlist` is the trained list count, or
+// the nlist build parameter before training.
+Result<int64_t> ParseIvfNprobe(const ParamMap& params, int64_t nlist);
+
+// nprobe to use for a search over `lists` trained lists: params.nprobe, or the default when 0.
+// InvalidArgument when it exceeds the list count.
+Status ResolveIvfNprobe(const SearchParams& params, size_t lists, size_t* nprobe);
+
+// Top-k probe loop: scans lists in `order` through scan(list_id, push) where push(row, d) offers
+// an allowed row with internal distance d. Past nprobe lists it keeps probing only while a filter
+// (`filtered`) left fewer than k rows.
+template <typename ScanFn>
+void IvfProbeTopK(const std::vector<uint32_t>& order, size_t nprobe, bool filtered, TopK* top,
+                  size_t k, ScanFn&& scan) {
+  auto push = [top](uint32_t row, float d) { top->Push(d, row); };
+  for (size_t i = 0; i < order.size(); ++i) {
+    if (i >= nprobe && (!filtered || top->size() >= k)) break;
+    scan(order[i], push);
+  }
+}
+
+// Range probe loop: rows of the first nprobe lists whose score is in range, best first, at most
+// `limit` (<= 0: all).
+template <typename ScanFn>
+void IvfProbeRange(const std::vector<uint32_t>& order, size_t nprobe, MetricType metric,
+                   float radius, std::optional<float> range_filter, int64_t limit,
+                   std::vector<Neighbor>* out, ScanFn&& scan) {
+  std::vector<std::pair<float, int64_t>> hits;
+  auto push = [&](uint32_t row, float d) {
+    if (InRange(metric, ScoreFromDistance(metric, d), radius, range_filter)) {
+      hits.emplace_back(d, row);
+    }
+  };
+  for (size_t i = 0; i < std::min(nprobe, order.size()); ++i) scan(order[i], push);
+  std::sort(hits.begin(), hits.end());
+  if (limit > 0 && hits.size() > static_cast<size_t>(limit)) {
+    hits.resize(static_cast<size_t>(limit));
+  }
+  for (const auto& [d, row] : hits) out->push_back({row, ScoreFromDistance(metric, d)});
+}
+
+}  // namespace elanus::index
