@@ -59,6 +59,7 @@ class Engine::Impl {
   Result<SearchResult> Search(const SearchRequest& req);
   Result<QueryResult> Query(const QueryRequest& req);
   uint64_t Now() { return clock_.Now(); }
+  storage::MetaStore* meta() { return storage_.meta.get(); }  // engine_server_meta.cc
 
  private:
   Status Replay();
