@@ -386,7 +386,11 @@ Result<std::vector<IndexDescription>> ServiceLayer::DescribeIndex(const std::str
       }
     }
   }
-  if (out.empty()) return IndexNotFoundError("collection=" + coll);
+  if (out.empty()) {
+    // Name what was asked for, like Milvus: "index not found[indexName=...]".
+    if (!index_name.empty()) return IndexNotFoundError("indexName=" + index_name);
+    return IndexNotFoundError("collection=" + coll);
+  }
   return out;
 }
 
