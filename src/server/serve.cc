@@ -64,12 +64,13 @@ int RunServe(int argc, char** argv) {
     return 1;
   }
   ServiceOptions so;
-  so.meta_path = opts->data_dir + "/server-meta.json";
+  so.meta_path = opts->data_dir + "/server-meta.json";  // only imported, from older data dirs
+  so.meta_in_engine = true;
   so.graceful_time_ms = static_cast<uint64_t>(opts->graceful_time_ms);
   ServiceLayer service(engine->get(), so);
   Status meta_st = service.LoadMeta();
   if (!meta_st.ok()) {
-    Log("reading server metadata '" + so.meta_path + "': " + meta_st.ToString());
+    Log("reading server metadata: " + meta_st.ToString());
     return 1;
   }
   // Users live in the engine's metadata store; root/Milvus is created on first start.
