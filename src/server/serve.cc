@@ -54,6 +54,13 @@ int RunServe(int argc, char** argv) {
   sigaddset(&sigs, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &sigs, nullptr);
   signal(SIGPIPE, SIG_IGN);
+  // TLS files are checked before the data directory is touched (after the signal mask: creating
+  // credentials initializes gRPC, which may start threads).
+  auto channel_creds = MakeServerCredentials(*opts);
+  if (!channel_creds.ok()) {
+    Log("TLS: " + channel_creds.status().ToString());
+    return 1;
+  }
 
   EngineOptions eo;
   eo.path = opts->data_dir;
@@ -82,11 +89,6 @@ int RunServe(int argc, char** argv) {
   DefaultPolicy policy;
   AuthGate gate(&credentials, opts->auth, &policy);
   GatedGrpcService grpc_service(&service, &gate);
-  auto channel_creds = MakeServerCredentials(*opts);
-  if (!channel_creds.ok()) {
-    Log("TLS: " + channel_creds.status().ToString());
-    return 1;
-  }
   RpcMetrics metrics;
 
   int threads = opts->threads > 0
