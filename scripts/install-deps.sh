@@ -15,6 +15,8 @@ pkgs=(
   # the Milvus-protocol server: gRPC + protobuf (C++ code is generated from descriptors taken
   # from the pinned pymilvus wheel, see cmake/proto.cmake); python3-venv for the e2e SDK venv
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler python3-venv
+  libyaml-cpp-dev       # `elanus serve --config` YAML files
+  libssl-dev openssl    # PBKDF2 password hashes, TLS PEM checks; the CLI makes test certificates
 )
 
 missing=()

@@ -242,6 +242,14 @@ class Engine {
   // write to it. Lets callers read "at least at G" without waiting when G is already covered.
   Result<uint64_t> AppliedTimestamp(const std::string& db, const std::string& coll);
 
+  // Server-level key/values (users, ...) kept durably in the engine's metadata store, apart
+  // from the catalog. Keys are opaque to the engine; a null value deletes the key. Commit is
+  // atomic over all pairs.
+  Result<std::optional<std::string>> GetServerMeta(const std::string& key);
+  Result<std::vector<std::pair<std::string, std::string>>> ScanServerMeta(
+      const std::string& prefix);
+  Status PutServerMeta(const std::vector<std::pair<std::string, std::optional<std::string>>>& kvs);
+
   class Impl;
 
  private:

@@ -65,6 +65,7 @@ class Engine::Impl {
   Status FillQueriesFromIds(const CollectionSchema& schema, SearchRequest* req);
   Result<FilterExplain> ExplainFilter(const QueryRequest& req);
   uint64_t Now() { return clock_.Now(); }
+  storage::MetaStore* meta() { return storage_.meta.get(); }  // engine_server_meta.cc
 
  private:
   Status Replay();

@@ -6,7 +6,11 @@
 
 #include <grpcpp/grpcpp.h>
 
+#include <optional>
+#include <string>
+
 #include "milvus.grpc.pb.h"
+#include "server/auth.h"
 #include "server/service.h"
 
 namespace elanus::server {
@@ -14,9 +18,11 @@ namespace elanus::server {
 namespace pb_milvus = ::milvus::proto::milvus;
 namespace pb = ::milvus::proto;
 
-class GrpcService final : public pb_milvus::MilvusService::Service {
+class GrpcService : public pb_milvus::MilvusService::Service {
  public:
-  explicit GrpcService(ServiceLayer* service) : service_(service) {}  // `service` must outlive this
+  // `service` and `gate` must outlive this. The credential RPCs use `gate` for the caller and
+  // the user store; the check point itself is GatedGrpcService (grpc_gated_service.h).
+  GrpcService(ServiceLayer* service, AuthGate* gate) : service_(service), gate_(gate) {}
 
   // The RPCs below are split over grpc_service_meta.cc (handshake, databases, collections,
   // partitions, load state, indexes), grpc_service_data.cc (writes, query, flush),
@@ -127,12 +133,29 @@ class GrpcService final : public pb_milvus::MilvusService::Service {
   grpc::Status DescribeDatabase(grpc::ServerContext* ctx,
                                 const pb_milvus::DescribeDatabaseRequest* req,
                                 pb_milvus::DescribeDatabaseResponse* resp) override;
+  // Users (grpc_service_auth.cc). Passwords arrive base64-encoded, as pymilvus sends them.
+  grpc::Status CreateCredential(grpc::ServerContext* ctx,
+                                const pb_milvus::CreateCredentialRequest* req,
+                                pb::common::Status* resp) override;
+  grpc::Status UpdateCredential(grpc::ServerContext* ctx,
+                                const pb_milvus::UpdateCredentialRequest* req,
+                                pb::common::Status* resp) override;
+  grpc::Status DeleteCredential(grpc::ServerContext* ctx,
+                                const pb_milvus::DeleteCredentialRequest* req,
+                                pb::common::Status* resp) override;
+  grpc::Status ListCredUsers(grpc::ServerContext* ctx, const pb_milvus::ListCredUsersRequest* req,
+                             pb_milvus::ListCredUsersResponse* resp) override;
 
- private:
+ protected:
   // The request's database: body field, then the `dbname` header, then "default".
   static std::string Db(const grpc::ServerContext* ctx, const std::string& body_db);
 
+  // The `authorization` header of the call, nullopt when absent.
+  static std::optional<std::string> AuthHeader(const grpc::ServerContext* ctx);
+
+ private:
   ServiceLayer* service_;
+  AuthGate* gate_;
 };
 
 }  // namespace elanus::server

@@ -13,11 +13,13 @@
 #include <vector>
 
 #include "elanus/engine.h"
-#include "server/grpc_service.h"
+#include "server/auth.h"
+#include "server/grpc_gated_service.h"
 #include "server/health_http.h"
 #include "server/metrics.h"
 #include "server/server_options.h"
 #include "server/service.h"
+#include "server/tls_credentials.h"
 
 namespace elanus::server {
 namespace {
@@ -52,6 +54,13 @@ int RunServe(int argc, char** argv) {
   sigaddset(&sigs, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &sigs, nullptr);
   signal(SIGPIPE, SIG_IGN);
+  // TLS files are checked before the data directory is touched (after the signal mask: creating
+  // credentials initializes gRPC, which may start threads).
+  auto channel_creds = MakeServerCredentials(*opts);
+  if (!channel_creds.ok()) {
+    Log("TLS: " + channel_creds.status().ToString());
+    return 1;
+  }
 
   EngineOptions eo;
   eo.path = opts->data_dir;
@@ -62,15 +71,24 @@ int RunServe(int argc, char** argv) {
     return 1;
   }
   ServiceOptions so;
-  so.meta_path = opts->data_dir + "/server-meta.json";
+  so.meta_path = opts->data_dir + "/server-meta.json";  // only imported, from older data dirs
+  so.meta_in_engine = true;
   so.graceful_time_ms = static_cast<uint64_t>(opts->graceful_time_ms);
   ServiceLayer service(engine->get(), so);
   Status meta_st = service.LoadMeta();
   if (!meta_st.ok()) {
-    Log("reading server metadata '" + so.meta_path + "': " + meta_st.ToString());
+    Log("reading server metadata: " + meta_st.ToString());
     return 1;
   }
-  GrpcService grpc_service(&service);
+  // Users live in the engine's metadata store; root/Milvus is created on first start.
+  CredentialStore credentials(engine->get());
+  if (Status cst = credentials.Init(opts->default_root_password); !cst.ok()) {
+    Log("initializing users: " + cst.ToString());
+    return 1;
+  }
+  DefaultPolicy policy;
+  AuthGate gate(&credentials, opts->auth, &policy);
+  GatedGrpcService grpc_service(&service, &gate);
   RpcMetrics metrics;
 
   int threads = opts->threads > 0
@@ -84,9 +102,9 @@ int RunServe(int argc, char** argv) {
   grpc::ServerBuilder builder;
   std::string addr = opts->host + ":" + std::to_string(opts->port);
   int bound_port = 0;
-  builder.AddListeningPort(addr, grpc::InsecureServerCredentials(), &bound_port);
+  builder.AddListeningPort(addr, *channel_creds, &bound_port);
   builder.SetResourceQuota(quota);
-  builder.SetMaxReceiveMessageSize(INT_MAX);  // pymilvus sends up to 2 GiB
+  builder.SetMaxReceiveMessageSize(opts->max_recv_bytes);  // default INT_MAX: pymilvus sends 2 GiB
   builder.SetMaxSendMessageSize(INT_MAX);
   builder.RegisterService(&grpc_service);
   std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors;
@@ -105,7 +123,8 @@ int RunServe(int argc, char** argv) {
     if (!st.ok()) Log("warning: " + st.message() + " (continuing without /healthz)");
   }
   Log("serving the Milvus protocol on " + opts->host + ":" + std::to_string(bound_port) +
-      " (data dir " + opts->data_dir + ", " + std::to_string(threads) + " threads)");
+      " (data dir " + opts->data_dir + ", " + std::to_string(threads) + " threads, auth " +
+      (opts->auth ? "on" : "off") + ", tlsMode " + std::to_string(opts->tls_mode) + ")");
 
   int sig = 0;
   while (sigwait(&sigs, &sig) != 0) {

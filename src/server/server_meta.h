@@ -1,6 +1,8 @@
 // Server-side metadata the engine does not model — load state, index descriptions, collection
-// options (consistency level, shards, properties) and aliases — and its persistence in one small
-// file, `<data-dir>/server-meta.json` (format: docs/format/server-meta.md).
+// options (consistency level, shards, properties) and aliases — its codec, and persistence in
+// one small file (format: docs/format/server-meta.md). `elanus serve` stores the encoded value in
+// the engine's metadata store instead (ServiceOptions::meta_in_engine); the file path remains
+// for importing old data directories and for ServiceLayer users without an engine store.
 //
 // The file is rewritten whole after every change: written to a temporary file, fsynced, renamed
 // over the old one, and the directory fsynced, so a crash leaves the old or the new version.

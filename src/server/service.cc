@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <filesystem>
 #include <nlohmann/json.hpp>
 
 #include "server/error_map.h"
@@ -95,14 +96,41 @@ ServiceLayer::ServiceLayer(Engine* engine, ServiceOptions options)
   next_session_ = std::chrono::duration_cast<std::chrono::milliseconds>(now).count() << 8 | 1;
 }
 
+namespace {
+constexpr const char* kServerMetaKey = "catalog";  // Engine server-meta key (meta_in_engine)
+}  // namespace
+
 Status ServiceLayer::LoadMeta() {
-  ELANUS_ASSIGN_OR_RETURN(ServerMeta meta, LoadServerMeta(options_.meta_path));
+  if (!options_.meta_in_engine) {
+    ELANUS_ASSIGN_OR_RETURN(ServerMeta meta, LoadServerMeta(options_.meta_path));
+    std::lock_guard<std::mutex> lock(mu_);
+    meta_ = std::move(meta);
+    return Status::OK();
+  }
+  ELANUS_ASSIGN_OR_RETURN(auto stored, engine_->GetServerMeta(kServerMetaKey));
+  ServerMeta meta;
+  if (stored) {
+    ELANUS_ASSIGN_OR_RETURN(meta, DecodeServerMeta(*stored));
+  } else if (!options_.meta_path.empty() && std::filesystem::exists(options_.meta_path)) {
+    // A data directory from before the metadata moved into the engine: import the file once.
+    ELANUS_ASSIGN_OR_RETURN(meta, LoadServerMeta(options_.meta_path));
+    ELANUS_RETURN_IF_ERROR(engine_->PutServerMeta({{kServerMetaKey, EncodeServerMeta(meta)}}));
+    std::error_code ec;
+    std::filesystem::rename(options_.meta_path, options_.meta_path + ".migrated", ec);
+    if (ec) {
+      return Status::IOError("renaming '" + options_.meta_path + "' after import: " + ec.message());
+    }
+  }
   std::lock_guard<std::mutex> lock(mu_);
   meta_ = std::move(meta);
   return Status::OK();
 }
 
-Status ServiceLayer::SaveLocked() { return SaveServerMeta(options_.meta_path, meta_); }
+Status ServiceLayer::SaveLocked() {
+  if (options_.meta_in_engine)
+    return engine_->PutServerMeta({{kServerMetaKey, EncodeServerMeta(meta_)}});
+  return SaveServerMeta(options_.meta_path, meta_);
+}
 
 std::string ServiceLayer::Resolve(const std::string& db, const std::string& name) {
   std::lock_guard<std::mutex> lock(mu_);
@@ -385,7 +413,11 @@ Result<std::vector<IndexDescription>> ServiceLayer::DescribeIndex(const std::str
       }
     }
   }
-  if (out.empty()) return IndexNotFoundError("collection=" + coll);
+  if (out.empty()) {
+    // Name what was asked for, like Milvus: "index not found[indexName=...]".
+    if (!index_name.empty()) return IndexNotFoundError("indexName=" + index_name);
+    return IndexNotFoundError("collection=" + coll);
+  }
   return out;
 }
 

@@ -38,6 +38,10 @@ enum class LoadState : int32_t { kNotExist = 0, kNotLoad = 1, kLoading = 2, kLoa
 struct ServiceOptions {
   std::string meta_path;             // server metadata file; empty keeps it in memory
   uint64_t graceful_time_ms = 5000;  // Bounded consistency: how stale a read may be
+  // Keep the server metadata in the engine's metadata store (Engine::PutServerMeta, key
+  // "catalog") instead of meta_path; an existing meta_path file is imported once and renamed
+  // to <meta_path>.migrated.
+  bool meta_in_engine = false;
 };
 
 struct CollectionDescription {

@@ -26,7 +26,7 @@ class ServiceTest : public ::testing::Test {
     engine_.reset();
     std::filesystem::remove_all(dir_);
   }
-  void Open(uint64_t graceful_ms) {
+  void Open(uint64_t graceful_ms, bool meta_in_engine = false) {
     service_.reset();
     engine_.reset();
     EngineOptions eo;
@@ -35,8 +35,9 @@ class ServiceTest : public ::testing::Test {
     auto e = Engine::Open(eo);
     ASSERT_TRUE(e.ok()) << e.status().ToString();
     engine_ = std::move(*e);
-    service_ = std::make_unique<ServiceLayer>(
-        engine_.get(), ServiceOptions{dir_ + "/data/server-meta.json", graceful_ms});
+    ServiceOptions so{dir_ + "/data/server-meta.json", graceful_ms};
+    so.meta_in_engine = meta_in_engine;
+    service_ = std::make_unique<ServiceLayer>(engine_.get(), so);
     ASSERT_TRUE(service_->LoadMeta().ok());
   }
   uint64_t CreateAndInsert(int32_t level) {
@@ -128,6 +129,30 @@ TEST_F(ServiceTest, AliasesAndStateSurviveReopen) {
   EXPECT_FALSE(service_->DropCollection("default", "c").ok());  // it has an alias
   EXPECT_TRUE(service_->DropAlias("default", "a").ok());
   EXPECT_TRUE(service_->DropCollection("default", "c").ok());
+}
+
+TEST_F(ServiceTest, MetadataMovesIntoTheEngineStore) {
+  CreateAndInsert(kConsistencySession);
+  ASSERT_TRUE(service_->CreateAlias("default", "a", "c").ok());
+  const std::string file = dir_ + "/data/server-meta.json";
+  ASSERT_TRUE(std::filesystem::exists(file));
+  Open(5000, /*meta_in_engine=*/true);  // imports the file once
+  EXPECT_FALSE(std::filesystem::exists(file));
+  EXPECT_TRUE(std::filesystem::exists(file + ".migrated"));
+  auto d = service_->DescribeCollection("default", "a");
+  ASSERT_TRUE(d.ok()) << d.status().ToString();
+  EXPECT_EQ(d->options.consistency_level, kConsistencySession);
+  ASSERT_TRUE(service_->CreateAlias("default", "b", "c").ok());
+  ASSERT_TRUE(service_->ReleaseCollection("default", "c").ok());
+  Open(5000, /*meta_in_engine=*/true);
+  EXPECT_FALSE(std::filesystem::exists(file));  // nothing writes the file any more
+  d = service_->DescribeCollection("default", "b");
+  ASSERT_TRUE(d.ok()) << d.status().ToString();
+  EXPECT_EQ(d->aliases, (std::vector<std::string>{"a", "b"}));
+  EXPECT_EQ(*service_->GetLoadState("default", "c"), LoadState::kNotLoad);
+  auto stored = engine_->GetServerMeta("catalog");
+  ASSERT_TRUE(stored.ok() && stored->has_value());
+  EXPECT_EQ((*stored)->rfind("ELANUS-SERVER-META 1 ", 0), 0u);
 }
 
 }  // namespace

@@ -29,8 +29,9 @@ def free_port():
 class Server:
     """One `elanus serve` process on a data directory; restartable on the same directory."""
 
-    def __init__(self, data_dir):
+    def __init__(self, data_dir, extra_args=()):
         self.data_dir = Path(data_dir)
+        self.extra_args = list(extra_args)  # more `serve` flags (auth, TLS, config)
         self.port = free_port()
         self.health_port = free_port()
         self.proc = None
@@ -46,7 +47,7 @@ class Server:
         self.log = open(self.log_path, "ab")
         self.proc = subprocess.Popen(
             [str(BIN), "serve", "--port", str(self.port), "--health-port",
-             str(self.health_port), "--data-dir", str(self.data_dir)],
+             str(self.health_port), "--data-dir", str(self.data_dir), *self.extra_args],
             stdout=self.log, stderr=subprocess.STDOUT)
         deadline = time.time() + 30
         while time.time() < deadline:

@@ -1,5 +1,5 @@
 """Server-side metadata survives a restart: index descriptions, load state, consistency level,
-properties, shards and aliases (stored in <data-dir>/server-meta.json)."""
+properties, shards and aliases (stored in the engine's metadata store, key server/catalog)."""
 
 import pytest
 from pymilvus import DataType, MilvusClient
@@ -47,4 +47,5 @@ def test_metadata_survives_restart(fresh_server):
     assert hits[0][0]["id"] == 1 and hits[0][0]["distance"] == pytest.approx(0.0, abs=1e-6)
     assert c.describe_alias("kept_alias")["collection_name"] == "kept"
     c.close()
-    assert (fresh_server.data_dir / "server-meta.json").exists()
+    # Kept in the engine's metadata store now, not in a separate file.
+    assert not (fresh_server.data_dir / "server-meta.json").exists()
