@@ -2,6 +2,7 @@
 
 #include <grpcpp/grpcpp.h>
 #include <grpcpp/resource_quota.h>
+#include <grpcpp/server_posix.h>
 #include <signal.h>
 
 #include <algorithm>
@@ -16,6 +17,8 @@
 #include "server/grpc_service.h"
 #include "server/health_http.h"
 #include "server/metrics.h"
+#include "server/port_mux.h"
+#include "server/rest_api.h"
 #include "server/server_options.h"
 #include "server/service.h"
 
@@ -84,7 +87,8 @@ int RunServe(int argc, char** argv) {
   grpc::ServerBuilder builder;
   std::string addr = opts->host + ":" + std::to_string(opts->port);
   int bound_port = 0;
-  builder.AddListeningPort(addr, grpc::InsecureServerCredentials(), &bound_port);
+  // No gRPC listening port: PortMux owns the socket and hands HTTP/2 connections to gRPC, HTTP/1.1
+  // ones to the REST API (Milvus serves both on one port).
   builder.SetResourceQuota(quota);
   builder.SetMaxReceiveMessageSize(INT_MAX);  // pymilvus sends up to 2 GiB
   builder.SetMaxSendMessageSize(INT_MAX);
@@ -93,10 +97,24 @@ int RunServe(int argc, char** argv) {
   interceptors.push_back(MakeMetricsInterceptorFactory(&metrics));
   builder.experimental().SetInterceptorCreators(std::move(interceptors));
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
-  if (server == nullptr || bound_port == 0) {
-    Log("cannot listen on " + addr);
+  if (server == nullptr) {
+    Log("cannot start the gRPC server");
     return 1;
   }
+  RestApi rest(&service);
+  PortMuxOptions mux_opts;
+  mux_opts.host = opts->host;
+  mux_opts.port = opts->port;
+  PortMux mux(
+      mux_opts, [&rest](const HttpRequest& r) { return rest.Handle(r); },
+      [&server](int fd) { grpc::AddInsecureChannelFromFd(server.get(), fd); });
+  Status listen_st = mux.Start();
+  if (!listen_st.ok()) {
+    Log("cannot listen on " + addr + ": " + listen_st.message());
+    server->Shutdown();
+    return 1;
+  }
+  bound_port = mux.port();
 
   HealthServer health;
   health.SetMetricsHandler([&metrics, &service] { return metrics.Render(&service); });
@@ -104,14 +122,16 @@ int RunServe(int argc, char** argv) {
     Status st = health.Start(opts->host, opts->health_port);
     if (!st.ok()) Log("warning: " + st.message() + " (continuing without /healthz)");
   }
-  Log("serving the Milvus protocol on " + opts->host + ":" + std::to_string(bound_port) +
-      " (data dir " + opts->data_dir + ", " + std::to_string(threads) + " threads)");
+  Log("serving the Milvus protocol (gRPC and REST v2) on " + opts->host + ":" +
+      std::to_string(bound_port) + " (data dir " + opts->data_dir + ", " + std::to_string(threads) +
+      " threads)");
 
   int sig = 0;
   while (sigwait(&sigs, &sig) != 0) {
   }
   Log(std::string("received ") + (sig == SIGINT ? "SIGINT" : "SIGTERM") + ", shutting down");
   // Stop accepting; in-flight calls get the grace period to finish, then are cancelled.
+  mux.Stop();  // REST: in-flight requests finish, idle connections close
   server->Shutdown(std::chrono::system_clock::now() + kShutdownGrace);
   server->Wait();
   health.Stop();
