@@ -298,6 +298,13 @@ void PortMux::Serve(std::unique_ptr<Conn> c) {
     if (errno != EAGAIN && errno != EWOULDBLOCK) return;
     if (between_requests) {
       if (stopping_) return;
+      // A client issuing requests back to back usually sends the next one within a moment:
+      // waiting briefly here saves two thread hand-offs through the event loop per request.
+      pollfd p{c->fd, POLLIN, 0};
+      if (options_.keepalive_linger_ms > 0 && poll(&p, 1, options_.keepalive_linger_ms) > 0 &&
+          !stopping_) {
+        continue;
+      }
       std::lock_guard<std::mutex> lock(mu_);
       returned_.push_back(std::move(c));
       Wake();

@@ -41,6 +41,7 @@ struct PortMuxOptions {
   int classify_timeout_ms = 10'000;
   int read_timeout_ms = 30'000;
   int idle_timeout_ms = 120'000;
+  int keepalive_linger_ms = 20;  // a worker waits this long for the next request before parking
 };
 
 class PortMux {
