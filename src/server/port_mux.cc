@@ -310,13 +310,23 @@ void PortMux::Serve(std::unique_ptr<Conn> c) {
       Wake();
       return;
     }
-    pollfd p{c->fd, POLLIN, 0};
-    int r = poll(&p, 1, options_.read_timeout_ms);
+    // Mid-request: wait for more bytes in short slices so a shutdown is not held up.
+    int64_t deadline = NowMs() + options_.read_timeout_ms;
+    int r = 0;
+    while (r == 0 && !stopping_ && NowMs() < deadline) {
+      pollfd p{c->fd, POLLIN, 0};
+      r = poll(&p, 1, static_cast<int>(std::min<int64_t>(200, deadline - NowMs())));
+      if (r < 0 && errno == EINTR) r = 0;
+    }
+    if (stopping_ && r == 0) {
+      SendErrorAndClose(c->fd, 503, "server shutting down");
+      return;
+    }
     if (r == 0) {
       SendErrorAndClose(c->fd, 408, "timed out waiting for the rest of the request");
       return;
     }
-    if (r < 0 && errno != EINTR) return;
+    if (r < 0) return;
   }
 }
 

@@ -243,6 +243,20 @@ TEST_F(PortMuxTest, StopClosesIdleConnectionsAndAnswersNothingMore) {
   close(fd2);
 }
 
+TEST_F(PortMuxTest, StopDoesNotWaitForAHalfSentRequest) {
+  PortMuxOptions o;
+  o.read_timeout_ms = 600'000;  // if Stop waited for it, this test would hang (ctest timeout)
+  StartMux(o);
+  int fd = Connect();
+  Send(fd, "POST /half HTTP/1.1\r\nContent-Length: 100\r\n\r\n{");
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));  // a worker is waiting mid-request
+  mux_->Stop();
+  std::string r = ReadResponses(fd, 1);
+  EXPECT_TRUE(r.empty() || r.rfind("HTTP/1.1 503 ", 0) == 0) << r;
+  close(fd);
+  EXPECT_EQ(handled_.load(), 0);
+}
+
 TEST_F(PortMuxTest, HandlerExceptionsBecome500) {
   mux_ = std::make_unique<PortMux>(
       PortMuxOptions{},

@@ -342,3 +342,27 @@ def test_rest_errors(rest, server, name):
     c = MilvusClient(server.uri)
     assert isinstance(c.list_collections(), list)
     c.close()
+
+
+def test_rest_sigterm_with_open_connections_exits_cleanly(fresh_server, name):
+    r = Rest(fresh_server.port)
+    r.call("collections/create", {"collectionName": name, "dimension": 2})
+    r.call("entities/insert", {"collectionName": name,
+                               "data": [{"id": 1, "vector": [1.0, 2.0]}]})
+    # An idle keep-alive connection and a half-sent request are open at SIGTERM.
+    half = socket.create_connection(("127.0.0.1", fresh_server.port), timeout=10)
+    half.sendall(b"POST /v2/vectordb/collections/list HTTP/1.1\r\nContent-Length: 10\r\n\r\n{")
+    assert fresh_server.stop() == 0
+    try:  # closed by the server (FIN, a 503, or a reset for the unread bytes), not left hanging
+        rest = half.recv(4096)
+        assert rest == b"" or rest.startswith(b"HTTP/1.1 503 ")
+    except ConnectionResetError:
+        pass
+    half.close()
+    r.close()
+    # The REST write survived the restart.
+    fresh_server.start()
+    r = Rest(fresh_server.port)
+    out = r.call("entities/get", {"collectionName": name, "id": 1, "outputFields": ["vector"]})
+    assert out["data"] == [{"id": 1, "vector": [1.0, 2.0]}]
+    r.close()
