@@ -89,6 +89,14 @@ TEST_F(RestApiTest, QuickSetupInsertQuerySearch) {
   EXPECT_EQ(r["topks"], Json::array({2}));
   r = Call("collections/get_stats", {{"collectionName", "c"}});
   EXPECT_EQ(r["data"]["rowCount"], 2);
+  // float32 values come back in their shortest decimal form.
+  ASSERT_EQ(Call("entities/insert", {{"collectionName", "c"},
+                                     {"data", {{{"id", 3}, {"vector", {0.1, 0.3}}}}}})["code"],
+            0);
+  HttpResponse raw =
+      Raw("/v2/vectordb/entities/get",
+          Json{{"collectionName", "c"}, {"id", 3}, {"outputFields", {"vector"}}}.dump());
+  EXPECT_NE(raw.body.find("[0.1,0.3]"), std::string::npos) << raw.body;
 }
 
 TEST_F(RestApiTest, ErrorsUseMilvusCodes) {

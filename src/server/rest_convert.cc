@@ -2,6 +2,8 @@
 
 #include <strings.h>
 
+#include <charconv>
+#include <cstdlib>
 #include <cstring>
 
 #include "server/error_map.h"
@@ -193,6 +195,14 @@ Status ParseField(const Json& jf, size_t i, FieldSchema* f) {
 
 }  // namespace
 
+double RestFloat(float f) {
+  char buf[48];
+  auto [end, ec] = std::to_chars(buf, buf + sizeof(buf) - 1, f);
+  if (ec != std::errc()) return f;
+  *end = '\0';
+  return std::strtod(buf, nullptr);
+}
+
 DataType ParseRestDataType(const std::string& name) {
   for (const TypeName& t : kTypeNames)
     if (strcasecmp(t.name, name.c_str()) == 0) return t.type;
@@ -243,7 +253,7 @@ Json RestColumnValue(const FieldSchema* field, const FieldColumn& c, size_t row)
     case DataType::kInt64:
       return c.ints[row];
     case DataType::kFloat:
-      return c.floats[row];
+      return RestFloat(c.floats[row]);
     case DataType::kDouble:
       return c.doubles[row];
     case DataType::kVarChar:
@@ -259,7 +269,7 @@ Json RestColumnValue(const FieldSchema* field, const FieldColumn& c, size_t row)
       if (e == DataType::kBool) {
         for (int64_t x : a.ints) out.push_back(x != 0);
       } else if (e == DataType::kFloat) {
-        for (float x : a.floats) out.push_back(x);
+        for (float x : a.floats) out.push_back(RestFloat(x));
       } else if (e == DataType::kDouble) {
         for (double x : a.doubles) out.push_back(x);
       } else if (e == DataType::kVarChar) {
@@ -272,12 +282,13 @@ Json RestColumnValue(const FieldSchema* field, const FieldColumn& c, size_t row)
     case DataType::kSparseFloatVector: {
       Json out = Json::object();
       const SparseVector& s = c.sparse[row];
-      for (size_t i = 0; i < s.indices.size(); ++i) out[std::to_string(s.indices[i])] = s.values[i];
+      for (size_t i = 0; i < s.indices.size(); ++i)
+        out[std::to_string(s.indices[i])] = RestFloat(s.values[i]);
       return out;
     }
     case DataType::kFloatVector: {
       Json out = Json::array();
-      for (int64_t i = 0; i < dim; ++i) out.push_back(c.floats[row * dim + i]);
+      for (int64_t i = 0; i < dim; ++i) out.push_back(RestFloat(c.floats[row * dim + i]));
       return out;
     }
     default:
@@ -290,8 +301,8 @@ Json RestColumnValue(const FieldSchema* field, const FieldColumn& c, size_t row)
   if (t == DataType::kFloat16Vector || t == DataType::kBFloat16Vector) {
     for (size_t i = 0; i + 1 < width; i += 2) {
       uint16_t h = static_cast<uint16_t>(p[i] | (p[i + 1] << 8));
-      out.push_back(t == DataType::kFloat16Vector ? types::HalfToFloat(h)
-                                                  : types::BFloat16ToFloat(h));
+      out.push_back(RestFloat(t == DataType::kFloat16Vector ? types::HalfToFloat(h)
+                                                            : types::BFloat16ToFloat(h)));
     }
   } else if (t == DataType::kInt8Vector) {
     for (size_t i = 0; i < width; ++i) out.push_back(static_cast<int>(static_cast<int8_t>(p[i])));

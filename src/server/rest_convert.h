@@ -19,7 +19,10 @@
 namespace elanus::server {
 
 DataType ParseRestDataType(const std::string& name);  // kNone when unknown
-const char* RestDataTypeName(DataType t);             // "Int64", "FloatVector", ...
+// A float32 as the double with the same shortest decimal form (0.1f -> 0.1, not
+// 0.10000000149011612), so JSON output reads like the float that was written.
+double RestFloat(float f);
+const char* RestDataTypeName(DataType t);  // "Int64", "FloatVector", ...
 
 // `schema` object: autoId/autoID, enableDynamicField, description, fields[{fieldName, dataType,
 // elementDataType, isPrimary, isPartitionKey, nullable, defaultValue, description,

@@ -221,7 +221,7 @@ void SearchResponse(const CollectionSchema& schema, const SearchResult& r, Json*
       rows[i][pk_name] = r.ids.ints[i];
     else if (!r.ids.strings.empty())
       rows[i][pk_name] = r.ids.strings[i];
-    rows[i]["distance"] = r.scores[i];
+    rows[i]["distance"] = RestFloat(r.scores[i]);
   }
   (*resp)["cost"] = 0;
   (*resp)["topks"] = r.topks;
