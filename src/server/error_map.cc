@@ -10,6 +10,8 @@ constexpr std::string_view kIndexNotFoundPrefix = "index not found";
 constexpr std::string_view kAliasNotFoundPrefix = "alias not found";
 constexpr std::string_view kAliasExistsPrefix = "alias already exists";
 constexpr std::string_view kAliasConflictPrefix = "alias and collection name conflict";
+constexpr std::string_view kFormatPrefix = "can only accept json format request";
+constexpr std::string_view kMissingPrefix = "missing required parameters";
 
 bool StartsWith(const std::string& s, std::string_view prefix) {
   return s.compare(0, prefix.size(), prefix) == 0;
@@ -52,6 +54,14 @@ Status AliasNameConflictError(const std::string& name) {
                                  "]: a name is either a collection or an alias");
 }
 
+Status RestFormatError(const std::string& detail) {
+  return Status::InvalidArgument(std::string(kFormatPrefix) + ": " + detail);
+}
+
+Status RestMissingParameterError(const std::string& field) {
+  return Status::InvalidArgument(std::string(kMissingPrefix) + ": '" + field + "' is required");
+}
+
 MilvusError ToMilvusError(const Status& st) {
   const std::string& m = st.message();
   switch (st.code()) {
@@ -76,6 +86,10 @@ MilvusError ToMilvusError(const Status& st) {
         return Make(kMilvusAliasCollectionNameConflict, kLegacyIllegalArgument,
                     kAliasConflictPrefix, st);
       }
+      if (StartsWith(m, kFormatPrefix))
+        return Make(kMilvusIncorrectParameterFormat, kLegacyIllegalArgument, kFormatPrefix, st);
+      if (StartsWith(m, kMissingPrefix))
+        return Make(kMilvusMissingRequiredParameters, kLegacyIllegalArgument, kMissingPrefix, st);
       return Make(kMilvusParameterInvalid, kLegacyIllegalArgument, "invalid parameter", st);
     case StatusCode::kAlreadyExists:
       if (StartsWith(m, kAliasExistsPrefix))

@@ -20,6 +20,10 @@ inline constexpr int32_t kMilvusIndexNotFound = 700;
 inline constexpr int32_t kMilvusDatabaseNotFound = 800;
 inline constexpr int32_t kMilvusParameterInvalid = 1100;
 inline constexpr int32_t kMilvusAliasNotFound = 1600;
+inline constexpr int32_t kMilvusIncorrectParameterFormat =
+    1801;  // REST: body is not the JSON expected
+inline constexpr int32_t kMilvusMissingRequiredParameters =
+    1802;  // REST: a required field is absent
 inline constexpr int32_t kMilvusAliasCollectionNameConflict = 1601;
 inline constexpr int32_t kMilvusAliasAlreadyExist = 1602;
 inline constexpr int32_t kMilvusUnexpected = 65535;
@@ -46,5 +50,8 @@ Status AliasNotFoundError(const std::string& alias);
 Status AliasAlreadyExistsError(const std::string& alias, const std::string& collection);
 // A collection name that is an alias, or an alias that is a collection name.
 Status AliasNameConflictError(const std::string& name);
+// REST bodies: not JSON / a field of the wrong JSON type (1801), a required field missing (1802).
+Status RestFormatError(const std::string& detail);
+Status RestMissingParameterError(const std::string& field);
 
 }  // namespace elanus::server

@@ -2,6 +2,7 @@
 
 #include <grpcpp/grpcpp.h>
 #include <grpcpp/resource_quota.h>
+#include <grpcpp/server_posix.h>
 #include <signal.h>
 
 #include <algorithm>
@@ -17,6 +18,9 @@
 #include "server/grpc_gated_service.h"
 #include "server/health_http.h"
 #include "server/metrics.h"
+#include "server/password_hash.h"
+#include "server/port_mux.h"
+#include "server/rest_api.h"
 #include "server/server_options.h"
 #include "server/service.h"
 #include "server/tls_credentials.h"
@@ -102,7 +106,11 @@ int RunServe(int argc, char** argv) {
   grpc::ServerBuilder builder;
   std::string addr = opts->host + ":" + std::to_string(opts->port);
   int bound_port = 0;
-  builder.AddListeningPort(addr, *channel_creds, &bound_port);
+  // Plain mode: no gRPC listening port; PortMux owns the socket and hands HTTP/2 connections to
+  // gRPC, HTTP/1.1 ones to the REST API (Milvus serves both on one port). With TLS, gRPC binds
+  // the port itself and the REST API is off (the multiplexer does not terminate TLS).
+  const bool tls = opts->tls_mode != 0;
+  if (tls) builder.AddListeningPort(addr, *channel_creds, &bound_port);
   builder.SetResourceQuota(quota);
   builder.SetMaxReceiveMessageSize(opts->max_recv_bytes);  // default INT_MAX: pymilvus sends 2 GiB
   builder.SetMaxSendMessageSize(INT_MAX);
@@ -111,8 +119,37 @@ int RunServe(int argc, char** argv) {
   interceptors.push_back(MakeMetricsInterceptorFactory(&metrics));
   builder.experimental().SetInterceptorCreators(std::move(interceptors));
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
-  if (server == nullptr || bound_port == 0) {
+  if (server == nullptr) {
+    Log("cannot start the gRPC server");
+    return 1;
+  }
+  RestApi rest(&service);
+  // REST requests pass the same authentication as gRPC calls: the Bearer value is the
+  // "user:password" pymilvus would send base64-encoded in the `authorization` metadata.
+  rest.SetAuthHook([&gate](const RestContext& ctx) -> Status {
+    if (!gate.enabled()) return Status::OK();
+    std::optional<std::string> header;
+    if (!ctx.credentials.empty()) header = Base64Encode(ctx.credentials);
+    auto who = gate.Authenticate(header);
+    return who.ok() ? Status::OK() : who.status();
+  });
+  PortMuxOptions mux_opts;
+  mux_opts.host = opts->host;
+  mux_opts.port = opts->port;
+  PortMux mux(
+      mux_opts, [&rest](const HttpRequest& r) { return rest.Handle(r); },
+      [&server](int fd) { grpc::AddInsecureChannelFromFd(server.get(), fd); });
+  if (!tls) {
+    Status listen_st = mux.Start();
+    if (!listen_st.ok()) {
+      Log("cannot listen on " + addr + ": " + listen_st.message());
+      server->Shutdown();
+      return 1;
+    }
+    bound_port = mux.port();
+  } else if (bound_port == 0) {
     Log("cannot listen on " + addr);
+    server->Shutdown();
     return 1;
   }
 
@@ -122,15 +159,17 @@ int RunServe(int argc, char** argv) {
     Status st = health.Start(opts->host, opts->health_port);
     if (!st.ok()) Log("warning: " + st.message() + " (continuing without /healthz)");
   }
-  Log("serving the Milvus protocol on " + opts->host + ":" + std::to_string(bound_port) +
-      " (data dir " + opts->data_dir + ", " + std::to_string(threads) + " threads, auth " +
-      (opts->auth ? "on" : "off") + ", tlsMode " + std::to_string(opts->tls_mode) + ")");
+  Log(std::string("serving the Milvus protocol (gRPC") + (tls ? "" : " and REST v2") + ") on " +
+      opts->host + ":" + std::to_string(bound_port) + " (data dir " + opts->data_dir + ", " +
+      std::to_string(threads) + " threads, auth " + (opts->auth ? "on" : "off") + ", tlsMode " +
+      std::to_string(opts->tls_mode) + ")");
 
   int sig = 0;
   while (sigwait(&sigs, &sig) != 0) {
   }
   Log(std::string("received ") + (sig == SIGINT ? "SIGINT" : "SIGTERM") + ", shutting down");
   // Stop accepting; in-flight calls get the grace period to finish, then are cancelled.
+  if (!tls) mux.Stop();  // REST: in-flight requests finish, idle connections close
   server->Shutdown(std::chrono::system_clock::now() + kShutdownGrace);
   server->Wait();
   health.Stop();

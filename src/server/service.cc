@@ -450,6 +450,24 @@ Result<MutationResult> ServiceLayer::Insert(const std::string& db, const std::st
   return r;
 }
 
+Result<MutationResult> ServiceLayer::InsertRows(const std::string& db, const std::string& coll,
+                                                const std::string& partition,
+                                                std::string_view json_rows) {
+  ELANUS_ASSIGN_OR_RETURN(MutationResult r,
+                          engine_->InsertRows(db, Resolve(db, coll), partition, json_rows));
+  rows_inserted_ += r.count;
+  return r;
+}
+
+Result<MutationResult> ServiceLayer::UpsertRows(const std::string& db, const std::string& coll,
+                                                const std::string& partition,
+                                                std::string_view json_rows) {
+  ELANUS_ASSIGN_OR_RETURN(MutationResult r,
+                          engine_->UpsertRows(db, Resolve(db, coll), partition, json_rows));
+  rows_inserted_ += r.count;
+  return r;
+}
+
 Result<MutationResult> ServiceLayer::Upsert(const std::string& db, const std::string& coll,
                                             const std::string& partition,
                                             const std::vector<FieldColumn>& data) {

@@ -23,6 +23,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -167,6 +168,12 @@ class ServiceLayer {
   Result<MutationResult> PartialUpsert(const std::string& db, const std::string& coll,
                                        const std::string& partition,
                                        const std::vector<FieldColumn>& data);
+  // Row-wise writes: `json_rows` is a JSON array of row objects (the REST API's `data`); keys
+  // outside the schema go to the dynamic field when it is enabled.
+  Result<MutationResult> InsertRows(const std::string& db, const std::string& coll,
+                                    const std::string& partition, std::string_view json_rows);
+  Result<MutationResult> UpsertRows(const std::string& db, const std::string& coll,
+                                    const std::string& partition, std::string_view json_rows);
   // `pk in [..]` filters become key deletes; anything else goes to the engine's filter path.
   Result<MutationResult> Delete(const std::string& db, const std::string& coll,
                                 const std::string& partition, const std::string& filter,
