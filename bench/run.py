@@ -30,6 +30,7 @@ from bench import datasets, report, systems  # noqa: E402
 FM = "fashion-mnist-784-euclidean"
 TEXT = "debian-docs-minilm-384-cosine"
 SYN1M = "synthetic-clustered-1m-128-euclidean"
+SYN100K = "synthetic-clustered-100k-128-euclidean"
 SYN10M = "synthetic-clustered-10m-96-euclidean"
 
 SUITES = {
@@ -65,11 +66,13 @@ SUITES = {
         selectivities=[0.001, 0.01, 0.1, 0.5, 0.9], max_queries=1000, quick_max_queries=50,
         search_points=2, reference="faiss-flat"),
     "server": dict(
-        description="Client/server: the system runs as a server and is queried through pymilvus over gRPC; "
-                    "p50/p99 latency and QPS at 1 and 8 concurrent clients. Elanus standalone joins when the "
-                    "server exists.",
-        datasets=[TEXT], systems=["milvus-server"], clients=[1, 8], max_queries=1000, quick_max_queries=200,
-        reference=None),
+        description="Client/server: the system runs as a server and is queried through pymilvus (the same client "
+                    "code for every system: MilvusClient.search, one query per request) from 1 and 8 concurrent "
+                    "client threads; HNSW M=16 efConstruction=200, top-10; p50/p99 latency, QPS and recall. "
+                    "elanus-server is `elanus serve` over gRPC; milvus-lite is Milvus Lite (pymilvus + milvus-lite, "
+                    "local .db file); milvus-server is the `milvus` package's embedded Milvus 2.3.5.",
+        datasets=[SYN100K], systems=["elanus-server", "milvus-lite", "milvus-server"], clients=[1, 8],
+        max_queries=1000, quick_max_queries=200, reference="milvus-lite", hnsw_only=True),
     "insert": dict(
         description="Ingest throughput through Elanus' write path (`elanus_bench insert`: random rows in batches, "
                     "each batch acknowledged after the log write, synced or not). Peer insert times are in the "
@@ -221,6 +224,8 @@ def main() -> int:
                                  "skipped": "no filtered search in this adapter"})
                     continue
                 for bp, sps in cls.configs(n, dim, ds.metric, quick_cfg):
+                    if suite.get("hnsw_only") and bp.get("index_type", "HNSW") != "HNSW":
+                        continue  # the server suite compares HNSW only (milvus-lite also offers FLAT)
                     if suite.get("search_points"):
                         sps = pick_points(sps, suite["search_points"])
                     wd = workroot / f"{sname}-{len(rows)}"
