@@ -45,7 +45,12 @@ int FilteredSweep(const Args& a) {
   MetricType metric = ParseMetricType(Get(a, "metric", "L2"));
   if (metric == MetricType::kNone) return Die("unknown --metric " + Get(a, "metric", ""));
 
-  std::string dir = TempDir();
+  // Removed on every return, after the engine (declared later, so destroyed first) is closed.
+  struct DirGuard {
+    std::string dir;
+    ~DirGuard() { std::filesystem::remove_all(dir); }
+  } guard{TempDir()};
+  const std::string& dir = guard.dir;
   EngineOptions o;
   o.path = dir + "/data";
   o.threads = std::stoul(Get(a, "threads", "1"));
@@ -129,8 +134,6 @@ int FilteredSweep(const Args& a) {
       "%d, \"active_target\": \"%s\", \"points\": [%s]}\n",
       JsonEscape(ip.index_type).c_str(), build, rss1 > rss0 ? rss1 - rss0 : 0,
       stats->sealed_segments, o.threads, clients, simd::ActiveTarget(), points.c_str());
-  opened->reset();
-  std::filesystem::remove_all(dir);
   return 0;
 }
 
