@@ -1,7 +1,7 @@
 #!/bin/sh
 # VectorDBBench (PyPI vectordb-bench, its Milvus client = pymilvus) against `elanus serve`, on a harness
 # dataset written as a VectorDBBench custom dataset. Usage:
-#   bench/vdbb/run.sh [DATASET] [PORT]     (venv: build/vdbb-venv with vectordb-bench==2.0.0)
+#   bench/vdbb/run.sh [DATASET] [PORT]     (venv: build/vdbb-venv from bench/vdbb/requirements.txt)
 set -eu
 cd "$(dirname "$0")/../.."
 DS=${1:-synthetic-clustered-100k-128-euclidean}
