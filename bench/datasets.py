@@ -502,6 +502,8 @@ DATASETS = {
     "debian-docs-minilm-384-cosine": lambda quick, **kw: text_embeddings(quick, **kw),
     "synthetic-clustered-1m-128-euclidean": lambda quick, **kw: synthetic(20_000 if quick else 1_000_000, 128,
                                                                           QUICK_QUERIES if quick else 1000),
+    "synthetic-clustered-100k-128-euclidean": lambda quick, **kw: synthetic(20_000 if quick else 100_000, 128,
+                                                                            QUICK_QUERIES if quick else 1000),
     "synthetic-clustered-10m-96-euclidean": lambda quick, **kw: synthetic(100_000 if quick else 10_000_000, 96,
                                                                           QUICK_QUERIES if quick else 1000),
 }

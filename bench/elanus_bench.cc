@@ -8,6 +8,17 @@
 //   elanus_bench insert --rows 1000000 --dim 128 --batch 1000 [--sync 1] [--backend dir|file]
 //       Inserts random rows in batches, each acknowledged after the log is synced; prints
 //       {"rows", "seconds", "rows_per_second"}.
+//   elanus_bench index --type HNSW|HNSW_SQ|IVF_FLAT|IVF_SQ8|... --base B.fbin --queries Q.fbin
+//                      --metric L2 --k 10 --threads N --clients C [--param M=16 ...]
+//                      [--sweep ef=10,20,40] [--runs R] [--out-dir D]
+//       Builds the index type from the registry (src/index) once with N threads, then times one
+//       pass over the queries per sweep value (one query per call, C client threads, best of R).
+//       Prints {"build_seconds", "index_bytes", "rss_delta_bytes", "points": [{"params", "qps",
+//       "latency_p50_ms", "latency_p99_ms", "ids"}, ...]} (tool/index_sweep.cc).
+//   elanus_bench filtered ... [--attr sel_rank.i64] [--filters "sel_rank < 1000;sel_rank < 10000"]
+//       The same through the engine: a collection (id, vec, sel_rank INT64), insert, flush,
+//       CreateIndex, WaitForIndexes, then Engine::Search with each filter string and sweep value
+//       (tool/filtered_sweep.cc). --attr: raw little-endian int64, one per base row.
 //
 // .fbin: u32 n, u32 dim, n*dim float32 (little-endian).
 #include <stdlib.h>
@@ -23,33 +34,16 @@
 #include <vector>
 
 #include "elanus/engine.h"
+#include "tool/bench_util.h"
+#include "tool/sweep.h"
 
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-struct Matrix {
-  uint32_t n = 0, dim = 0;
-  std::vector<float> data;
-};
-
-bool ReadFbin(const std::string& path, Matrix* m) {
-  std::ifstream f(path, std::ios::binary);
-  if (!f.read(reinterpret_cast<char*>(&m->n), 4) || !f.read(reinterpret_cast<char*>(&m->dim), 4))
-    return false;
-  m->data.resize(size_t{m->n} * m->dim);
-  return static_cast<bool>(f.read(reinterpret_cast<char*>(m->data.data()), m->data.size() * 4));
-}
-
-int Die(const std::string& what) {
-  std::fprintf(stderr, "elanus_bench: %s\n", what.c_str());
-  return 1;
-}
-
-std::string TempDir() {
-  char tmpl[] = "/tmp/elanus_bench_XXXXXX";
-  return mkdtemp(tmpl);
-}
+using elanus::bench::Die;
+using elanus::bench::Matrix;
+using elanus::bench::ReadFbin;
+using elanus::bench::TempDir;
 
 elanus::CollectionSchema Schema(uint32_t dim) {
   elanus::CollectionSchema s;
@@ -170,14 +164,29 @@ int Insert(std::map<std::string, std::string>& a) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc < 2) return Die("usage: elanus_bench flat|insert --key value ...");
+  if (argc < 2) return Die("usage: elanus_bench flat|insert|index|filtered --key value ...");
   std::map<std::string, std::string> a;
-  for (int i = 2; i + 1 < argc; i += 2) {
-    if (std::strncmp(argv[i], "--", 2) != 0) return Die(std::string("bad argument ") + argv[i]);
-    a[argv[i] + 2] = argv[i + 1];
+  for (int i = 2; i < argc; i += 2) {
+    if (std::strncmp(argv[i], "--", 2) != 0 || i + 1 >= argc)
+      return Die(std::string("bad argument ") + argv[i] + " (expected --name value)");
+    std::string key = argv[i] + 2, val = argv[i + 1];
+    if (key == "param") {  // repeated: --param M=16 --param efConstruction=200
+      size_t eq = val.find('=');
+      if (eq == std::string::npos || eq == 0)
+        return Die("bad --param " + val + ", expected key=value");
+      key = "param." + val.substr(0, eq);
+      val = val.substr(eq + 1);
+    }
+    a[key] = val;
   }
   std::string cmd = argv[1];
-  if (cmd == "flat") return Flat(a);
-  if (cmd == "insert") return Insert(a);
+  try {
+    if (cmd == "flat") return Flat(a);
+    if (cmd == "insert") return Insert(a);
+    if (cmd == "index") return elanus::bench::IndexSweep(a);
+    if (cmd == "filtered") return elanus::bench::FilteredSweep(a);
+  } catch (const std::exception& ex) {  // std::stoi on a malformed number
+    return Die(std::string("bad numeric argument: ") + ex.what());
+  }
   return Die("unknown command " + cmd);
 }

@@ -242,6 +242,36 @@ def _ratio_table(rows, num: str, den: str) -> list[str]:
     return out
 
 
+def _hnsw_key(bp: dict):
+    """(M, efConstruction) whatever the system calls them; None for non-graph indexes."""
+    m = bp.get("M")
+    efc = bp.get("efConstruction", bp.get("ef_construction"))
+    return (int(m), int(efc)) if m is not None and efc is not None else None
+
+
+def _build_table(rows: list[dict], reference: str | None) -> list[str]:
+    """Build time and memory per (system, build params), with the build-time ratio against the reference
+    system at equal M/efConstruction (graph indexes only)."""
+    seen = {}
+    for r in rows:
+        if r.get("build_s") is not None:
+            seen.setdefault((r["system"], r["build_params"]), r)
+    if not seen:
+        return []
+    ref = {}
+    for (sysname, bps), r in seen.items():
+        if sysname == reference and _hnsw_key(json.loads(bps)):
+            ref[_hnsw_key(json.loads(bps))] = r["build_s"]
+    out = ["| system | build params | build threads | build s | build s / " + (reference or "-") +
+           " (same M, efC) | index MB (RSS Δ) | index MB (reported) |", "|---|---|---|---|---|---|---|"]
+    for (sysname, bps), r in sorted(seen.items()):
+        key = _hnsw_key(json.loads(bps))
+        ratio = f"{r['build_s'] / ref[key]:.2f}" if key in ref and ref[key] > 0 and sysname != reference else "-"
+        out.append(f"| {sysname} | {bps} | {r.get('build_threads', r.get('threads', '-'))} | {r['build_s']:.2f} | "
+                   f"{ratio} | {_fmt(r.get('index_mem_mb'), 1)} | {_fmt(r.get('reported_mem_mb'), 1)} |")
+    return out
+
+
 def write(rows: list[dict], *, suite: str, date: str, quick: bool, command: str, machine: dict,
           out_dir: Path, description: str, reference: str | None = None, ratio: tuple[str, str] | None = None,
           notes: list[str] | None = None) -> Path:
@@ -296,7 +326,11 @@ def write(rows: list[dict], *, suite: str, date: str, quick: bool, command: str,
             plot_curves(drows, f"{suite}: {dsname} ({r0['n_base']:,} × {r0['dim']}, {r0['n_queries']:,} queries)", png)
             md += [f"![recall vs QPS]({png.name})", "", "### QPS at fixed recall", ""]
             md += _summary_table(drows, reference) + [""]
+        md += ["### Build time and index memory", ""] + _build_table(drows, reference) + [""]
         md += ["### All points", ""] + _points_table(drows, filtered) + [""]
+    cmds = sorted({r["command"] for r in measured(rows) if r.get("command")})
+    if cmds:
+        md += ["## Tool commands (Elanus)", ""] + [f"- `{c}`" for c in cmds] + [""]
     path = out_dir / f"{stem}.md"
     path.write_text("\n".join(md) + "\n")
     (out_dir / f"{stem}.json").write_text(json.dumps(rows, indent=1))

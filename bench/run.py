@@ -30,6 +30,7 @@ from bench import datasets, report, systems  # noqa: E402
 FM = "fashion-mnist-784-euclidean"
 TEXT = "debian-docs-minilm-384-cosine"
 SYN1M = "synthetic-clustered-1m-128-euclidean"
+SYN100K = "synthetic-clustered-100k-128-euclidean"
 SYN10M = "synthetic-clustered-10m-96-euclidean"
 
 SUITES = {
@@ -42,8 +43,13 @@ SUITES = {
         ratio=("elanus-flat", "faiss-flat"), reference="faiss-flat"),
     "ann": dict(
         description="Approximate search, recall@10 against QPS, one query per request from `--threads` client "
-                    "threads (ann-benchmarks style). Curves sweep each index's search-time parameter.",
-        datasets=[FM, TEXT], systems=["hnswlib", "faiss-hnsw", "faiss-ivf", "usearch"],
+                    "threads (ann-benchmarks style). Curves sweep each index's search-time parameter. Every system "
+                    "builds with `--threads` threads at the same M/efConstruction (HNSW) or nlist (IVF). The Elanus "
+                    "indexes (src/index, driven directly by `elanus_bench index`, built once per build configuration, "
+                    "every ef/nprobe in the same process) are timed with a C++ clock around each call; the Python "
+                    "libraries with a Python clock around each call (a few µs of call overhead per query).",
+        datasets=[FM, TEXT], systems=["hnswlib", "faiss-hnsw", "faiss-ivf", "usearch", "elanus-hnsw", "elanus-hnsw-sq",
+                                      "elanus-ivf", "elanus-ivf-sq8"],
         max_queries=None, quick_max_queries=None, reference="hnswlib"),
     "embedded": dict(
         description="Embedded databases driven from Python as users drive them: insert time (build s = insert + "
@@ -55,16 +61,18 @@ SUITES = {
     "filtered": dict(
         description="Filtered search: `sel_rank < s·n` keeps exactly a fraction s of the rows (uncorrelated with the "
                     "vectors). Recall counts only rows passing the filter; ground truth is exact per selectivity.",
-        datasets=[SYN1M], systems=["faiss-hnsw", "faiss-flat", "hnswlib", "milvus-lite", "chroma", "lancedb",
-                                   "qdrant-local"],
+        datasets=[SYN1M], systems=["elanus-engine-hnsw", "faiss-hnsw", "faiss-flat", "hnswlib", "milvus-lite", "chroma",
+                                   "lancedb", "qdrant-local"],
         selectivities=[0.001, 0.01, 0.1, 0.5, 0.9], max_queries=1000, quick_max_queries=50,
         search_points=2, reference="faiss-flat"),
     "server": dict(
-        description="Client/server: the system runs as a server and is queried through pymilvus over gRPC; "
-                    "p50/p99 latency and QPS at 1 and 8 concurrent clients. Elanus standalone joins when the "
-                    "server exists.",
-        datasets=[TEXT], systems=["milvus-server"], clients=[1, 8], max_queries=1000, quick_max_queries=200,
-        reference=None),
+        description="Client/server: the system runs as a server and is queried through pymilvus (the same client "
+                    "code for every system: MilvusClient.search, one query per request) from 1 and 8 concurrent "
+                    "client threads; HNSW M=16 efConstruction=200, top-10; p50/p99 latency, QPS and recall. "
+                    "elanus-server is `elanus serve` over gRPC; milvus-lite is Milvus Lite (pymilvus + milvus-lite, "
+                    "local .db file); milvus-server is the `milvus` package's embedded Milvus 2.3.5.",
+        datasets=[SYN100K], systems=["elanus-server", "milvus-lite", "milvus-server"], clients=[1, 8],
+        max_queries=1000, quick_max_queries=200, reference="milvus-lite", hnsw_only=True),
     "insert": dict(
         description="Ingest throughput through Elanus' write path (`elanus_bench insert`: random rows in batches, "
                     "each batch acknowledged after the log write, synced or not). Peer insert times are in the "
@@ -151,6 +159,10 @@ def main() -> int:
     ap.add_argument("--runs", type=int, default=None, help="timed runs per point, best kept (default 3)")
     ap.add_argument("--batch", action="store_true", help="send all queries in one call (library threads) "
                                                           "instead of one query per call")
+    ap.add_argument("--max-queries", type=int, default=None, help="use only the first N queries (overrides the suite)")
+    ap.add_argument("--configs", choices=["quick", "full"], default=None,
+                    help="build/search configurations (default: quick with --quick, else full), e.g. full data "
+                         "with the quick M=16/efConstruction=200 configurations")
     ap.add_argument("--timeout", type=float, default=None, help="seconds per system run (default 600 quick, 4h full)")
     ap.add_argument("--active-target", default=os.environ.get("ELANUS_ACTIVE_TARGET"),
                     help="Elanus SIMD target to record (elanus_bench reports its own when it runs)")
@@ -170,7 +182,8 @@ def main() -> int:
         (suite.get("quick_datasets", suite["datasets"]) if args.quick else suite["datasets"])
     runs = args.runs or 3
     timeout = args.timeout or (600 if args.quick else 4 * 3600)
-    max_q = suite["quick_max_queries"] if args.quick else suite["max_queries"]
+    max_q = args.max_queries or (suite["quick_max_queries"] if args.quick else suite["max_queries"])
+    quick_cfg = args.quick if args.configs is None else args.configs == "quick"
     clients = suite.get("clients") or [args.threads]
     if args.suite == "flat" and args.threads not in (1, 2):
         clients = [1, args.threads]
@@ -210,7 +223,9 @@ def main() -> int:
                     rows.append({"suite": args.suite, "dataset": ds.name, "system": sname,
                                  "skipped": "no filtered search in this adapter"})
                     continue
-                for bp, sps in cls.configs(n, dim, ds.metric, args.quick):
+                for bp, sps in cls.configs(n, dim, ds.metric, quick_cfg):
+                    if suite.get("hnsw_only") and bp.get("index_type", "HNSW") != "HNSW":
+                        continue  # the server suite compares HNSW only (milvus-lite also offers FLAT)
                     if suite.get("search_points"):
                         sps = pick_points(sps, suite["search_points"])
                     wd = workroot / f"{sname}-{len(rows)}"

@@ -63,6 +63,50 @@ def timed_batch(adapter, queries, k, sp, flt):
     return np.asarray(ids, dtype=np.int64), time.perf_counter() - t0, None
 
 
+def run_sweep(spec, cls, ds, base, queries, gt_dist, common, client_list, workdir) -> list[dict]:
+    """Elanus sweeping tools: one build per process run, every search parameter (and filter) inside it."""
+    from bench.vecio import write_fbin
+    k = spec.get("k", 10)
+    qpath = ds.queries_path
+    if queries.shape[0] < ds.meta["n_queries"]:
+        qpath = workdir / "queries.fbin"
+        write_fbin(qpath, ds.queries()[:queries.shape[0]])
+    attr_path, filters, by_filter = None, None, {}
+    if spec.get("selectivities"):
+        rank = ds.attrs()["sel_rank"]
+        attr_path = workdir / "sel_rank.i64"
+        rank.astype("<i8").tofile(attr_path)
+        filters = []
+        for sel in spec["selectivities"]:
+            f = f"sel_rank < {int(round(sel * rank.size))}"
+            filters.append(f)
+            by_filter[f] = (sel, ds.filter_mask(sel), ds.filtered_gt(sel)[1][:queries.shape[0]])
+    rows = []
+    for clients in client_list:
+        adapter = cls(spec["build_params"], spec["threads"], workdir)
+        out = adapter.run_sweep(ds.base_path, qpath, ds.metric, k, clients, spec["search_params"],
+                                spec.get("runs", 1), attr_path, filters)
+        for pt in out["points"]:
+            sel, valid, gtd = by_filter.get(pt.get("filter"), (None, None, gt_dist))
+            rec = datasets.knn_recall(base, queries, ds.metric, pt["ids_array"], gtd, k, valid=valid)
+            row = {**common, "search_param": json.dumps(pt["params"], sort_keys=True), "threads": clients,
+                   # same methodology as the in-process systems: one query per call from `clients` threads
+                   "mode": f"nq=1, {clients} clients", "build_s": out["build_seconds"],
+                   "build_threads": spec["threads"], "recall": rec, "qps": pt["qps"],
+                   "p50_ms": pt.get("latency_p50_ms"), "p99_ms": pt.get("latency_p99_ms"),
+                   "index_mem_mb": out.get("rss_delta_bytes", 0) / 2**20,  # RSS delta, like the other systems
+                   "reported_mem_mb": out["index_bytes"] / 2**20 if out.get("index_bytes") else None,
+                   "rss_delta_mb": out.get("rss_delta_bytes", 0) / 2**20,
+                   "sealed_segments": out.get("sealed_segments"), "filter": pt.get("filter"),
+                   "active_target": out.get("active_target"), "command": out["command"]}
+            if sel is not None:
+                row["selectivity"] = sel
+            rows.append(row)
+            print(f"  {cls.name} {common['build_params']} {pt['params']} {pt.get('filter') or ''} clients={clients}: "
+                  f"recall {rec:.4f} qps {pt['qps']:.0f}", file=sys.stderr, flush=True)
+    return rows
+
+
 def run(spec: dict) -> list[dict]:
     cls = systems.get(spec["system"])
     ds = datasets.load(spec["dataset"], spec["quick"])
@@ -90,6 +134,9 @@ def run(spec: dict) -> list[dict]:
     if spec.get("selectivities"):
         attrs = {"sel_rank": ds.attrs()["sel_rank"]}
     client_list = spec.get("clients") or [spec["threads"]]
+
+    if getattr(cls, "sweeps", False):
+        return run_sweep(spec, cls, ds, base, queries, gt_dist, common, client_list, workdir)
 
     if cls.external:
         adapter = cls(spec["build_params"], spec["threads"], workdir)

@@ -14,8 +14,10 @@ Set ELANUS_BENCH_BIN to use a binary elsewhere than build/release/bench/elanus_b
 from __future__ import annotations
 
 import json
+import math
 import os
 import resource
+import shlex
 import subprocess
 from pathlib import Path
 
@@ -124,3 +126,114 @@ class ElanusInsert(_ElanusBase):
                 raise RuntimeError(f"elanus_bench insert answer lacks {key!r}: {out}")
         out["command"] = " ".join(cmd)
         return out
+
+
+class _ElanusSweep(_ElanusBase):
+    """Build once, sweep the search parameter in the same process (elanus_bench index|filtered):
+        elanus_bench <sub> --type T --base B --queries Q --metric M --k 10 --threads N --clients C
+                     --runs R --out-dir D [--param key=value ...] [--sweep name=v1,v2,...]
+                     [--attr sel_rank.i64 --filters "sel_rank < a;sel_rank < b"]
+        -> {"build_seconds", "index_bytes"?, "rss_delta_bytes", "points": [{"params", "filter"?, "qps",
+            "latency_p50_ms", "latency_p99_ms", "ids"}]}
+    Each point is one query per call from C client threads inside the tool (C++ clock, no Python overhead),
+    best of R passes, after one untimed pass over all queries and 10 warm-up queries per point."""
+    sweeps = True
+    sweep_key = "ef"
+
+    def run_sweep(self, base_path: Path, queries_path: Path, metric: str, k: int, clients: int, sps: list[dict],
+                  runs: int, attr_path: Path | None = None, filters: list[str] | None = None,
+                  timeout: float = 4 * 3600) -> dict:
+        if self.unavailable():
+            raise Unavailable(self.unavailable())
+        cmd = [str(binary()), self.subcommand, "--type", self.index, "--base", str(base_path),
+               "--queries", str(queries_path), "--metric", metric, "--k", str(k), "--threads", str(self.threads),
+               "--clients", str(clients), "--runs", str(runs), "--out-dir", str(self.workdir)]
+        for key, val in self.build_params.items():
+            cmd += ["--param", f"{key}={val}"]
+        values = [sp[self.sweep_key] for sp in sps if self.sweep_key in sp]
+        if values:
+            cmd += ["--sweep", f"{self.sweep_key}=" + ",".join(str(v) for v in values)]
+        if attr_path is not None:
+            cmd += ["--attr", str(attr_path), "--filters", ";".join(filters or [])]
+        self.workdir.mkdir(parents=True, exist_ok=True)
+        p = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, cwd=self.workdir)
+        if p.returncode != 0:
+            raise RuntimeError(f"{' '.join(cmd)} exited {p.returncode}: {p.stderr.strip()[-2000:]}")
+        lines = [ln for ln in p.stdout.splitlines() if ln.strip().startswith("{")]
+        if not lines:
+            raise RuntimeError(f"{' '.join(cmd)} printed no JSON object: {p.stdout[-1000:]}")
+        out = json.loads(lines[-1])
+        if "build_seconds" not in out or not out.get("points"):
+            raise RuntimeError(f"elanus_bench answer lacks build_seconds/points: {str(out)[:500]}")
+        for pt in out["points"]:
+            for key in ("qps", "ids", "params"):
+                if key not in pt:
+                    raise RuntimeError(f"elanus_bench point lacks {key!r}: {pt}")
+            pt["ids_array"] = read_ibin(Path(pt["ids"]))
+        out["command"] = " ".join(shlex.quote(c) for c in cmd)
+        return out
+
+
+def _hnsw_configs(quick: bool):
+    # the same M / efConstruction / ef lists as the hnswlib and faiss-hnsw adapters
+    efs = [10, 20, 40, 80, 160, 320] if quick else [10, 20, 40, 60, 80, 120, 200, 400, 800]
+    ms = [16] if quick else [16, 32]
+    return [({"M": m, "efConstruction": 200 if quick else 500}, [{"ef": e} for e in efs]) for m in ms]
+
+
+def _ivf_configs(n: int):
+    # the same nlist / nprobe list as the faiss-ivf adapter
+    nlist = max(16, int(4 * math.sqrt(n)))
+    probes = [p for p in [1, 2, 4, 8, 16, 32, 64, 128, 256] if p <= nlist // 2]
+    return [({"nlist": nlist}, [{"nprobe": p} for p in probes])]
+
+
+class ElanusHNSW(_ElanusSweep):
+    """The HNSW index of src/index driven directly (the engine adds per-segment dispatch on top)."""
+    name = "elanus-hnsw"
+    index = "HNSW"
+    subcommand = "index"
+
+    @classmethod
+    def configs(cls, n, dim, metric, quick):
+        return _hnsw_configs(quick)
+
+
+class ElanusHNSWSQ(ElanusHNSW):
+    name = "elanus-hnsw-sq"
+    index = "HNSW_SQ"
+
+    @classmethod
+    def configs(cls, n, dim, metric, quick):
+        return [({**bp, "sq_type": "SQ8"}, sps) for bp, sps in _hnsw_configs(quick)]
+
+
+class ElanusIVF(_ElanusSweep):
+    name = "elanus-ivf"
+    index = "IVF_FLAT"
+    subcommand = "index"
+    sweep_key = "nprobe"
+
+    @classmethod
+    def configs(cls, n, dim, metric, quick):
+        return _ivf_configs(n)
+
+
+class ElanusIVFSQ8(ElanusIVF):
+    name = "elanus-ivf-sq8"
+    index = "IVF_SQ8"
+
+
+class ElanusEngineHNSW(_ElanusSweep):
+    """HNSW through the whole engine: collection with a `sel_rank` INT64 column, insert, flush, CreateIndex,
+    WaitForIndexes, then Engine::Search(filter="sel_rank < x"): the filter is parsed and evaluated by the
+    engine's expression path and handed to the index as a bitset (exact scan / ACORN-style / post-filter
+    chosen by the index, src/index/hnsw_search.cc)."""
+    name = "elanus-engine-hnsw"
+    index = "HNSW"
+    subcommand = "filtered"
+    supports_filter = True
+
+    @classmethod
+    def configs(cls, n, dim, metric, quick):
+        return _hnsw_configs(quick)
