@@ -139,12 +139,11 @@ Status Get(ServiceLayer* svc, const JsonView& body, const RestContext& ctx, Json
 // Fills the vectors, field, metric, params, filter and paging of one search from `body`.
 Status ParseSearch(ServiceLayer* svc, const JsonView& body, const RestContext& ctx,
                    const CollectionSchema& schema, SearchRequest* req) {
-  std::string grouping;
-  ELANUS_RETURN_IF_ERROR(body.GetString("groupingField", &grouping));
-  if (!grouping.empty()) {
-    return Status::NotSupported("grouping search (groupingField '" + grouping +
-                                "') is not supported");
-  }
+  ELANUS_RETURN_IF_ERROR(body.GetString("groupingField", &req->group_by_field));
+  ELANUS_RETURN_IF_ERROR(body.GetInt("groupSize", &req->group_size));
+  ELANUS_RETURN_IF_ERROR(body.GetBool("strictGroupSize", &req->strict_group_size));
+  if (req->group_by_field.empty() && (body.Has("groupSize") || body.Has("strictGroupSize")))
+    return RestMissingParameterError("groupingField (groupSize/strictGroupSize need it)");
   ELANUS_RETURN_IF_ERROR(body.GetString("annsField", &req->anns_field));
   ELANUS_RETURN_IF_ERROR(body.GetString("filter", &req->filter));
   ELANUS_RETURN_IF_ERROR(FilterParams(body, &req->filter_params));
@@ -272,6 +271,8 @@ Status HybridSearch(ServiceLayer* svc, const JsonView& body, const RestContext& 
     req.collection = h.collection;
     ELANUS_RETURN_IF_ERROR(sv.GetStringList("partitionNames", &req.partitions));
     ELANUS_RETURN_IF_ERROR(ParseSearch(svc, sv, ctx, d.info.schema, &req));
+    if (!req.group_by_field.empty())
+      return Status::NotSupported("grouping (groupingField) inside a hybrid sub-search");
     h.requests.push_back(std::move(req));
   }
   const Json* rerank = nullptr;

@@ -267,3 +267,19 @@ def test_tls_startup_errors_name_the_file(tmp_path, certs, bad, needle):
                         "--health-port", "0", *args], capture_output=True, text=True, timeout=60)
     assert r.returncode == 1, r.stderr
     assert needle in r.stderr, r.stderr
+
+
+def test_rest_api_uses_the_same_authentication(auth_server):
+    from test_rest import Rest
+
+    r = Rest(auth_server.port)
+    try:
+        out = r.call("collections/list", expect_ok=False)
+        assert out["code"] == 1400 and "authorization" in out["message"], out
+        out = r.call("collections/list", expect_ok=False,
+                     headers={"Authorization": "Bearer root:wrong"})
+        assert out["code"] == 1400 and "auth check failure" in out["message"], out
+        out = r.call("collections/list", headers={"Authorization": "Bearer root:Milvus"})
+        assert isinstance(out["data"], list)
+    finally:
+        r.close()
