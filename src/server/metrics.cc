@@ -1,6 +1,7 @@
 #include "server/metrics.h"
 
 #include <google/protobuf/message.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <cstdio>
@@ -131,9 +132,29 @@ std::string RpcMetrics::Render(ServiceLayer* service) const {
         "# HELP elanus_rows_inserted_total Rows inserted or upserted since the server started.\n";
     out += "# TYPE elanus_rows_inserted_total counter\n";
     out += "elanus_rows_inserted_total " + std::to_string(service->rows_inserted()) + "\n";
-    out += "# HELP elanus_collections Collections over every database.\n";
-    out += "# TYPE elanus_collections gauge\n";
-    out += "elanus_collections " + std::to_string(service->CountCollections()) + "\n";
+    ServiceLayer::Totals t = service->CountAll();
+    auto gauge = [&out](const char* name, const char* help, const std::string& value) {
+      out += std::string("# HELP ") + name + " " + help + "\n# TYPE " + name + " gauge\n" + name +
+             " " + value + "\n";
+    };
+    gauge("elanus_collections", "Collections over every database.", std::to_string(t.collections));
+    gauge("elanus_rows", "Visible rows over every collection.", std::to_string(t.rows));
+    out += "# HELP elanus_segments Segments over every collection, by state.\n";
+    out += "# TYPE elanus_segments gauge\n";
+    out += "elanus_segments{state=\"sealed\"} " + std::to_string(t.sealed_segments) + "\n";
+    out += "elanus_segments{state=\"growing\"} " + std::to_string(t.growing_segments) + "\n";
+  }
+  // Resident memory of the process (Linux /proc/self/statm: pages; second field resident).
+  if (FILE* f = std::fopen("/proc/self/statm", "r")) {
+    unsigned long size = 0, resident = 0;
+    if (std::fscanf(f, "%lu %lu", &size, &resident) == 2) {
+      uint64_t bytes =
+          static_cast<uint64_t>(resident) * static_cast<uint64_t>(sysconf(_SC_PAGESIZE));
+      out += "# HELP elanus_process_resident_memory_bytes Resident memory of the server process.\n";
+      out += "# TYPE elanus_process_resident_memory_bytes gauge\n";
+      out += "elanus_process_resident_memory_bytes " + std::to_string(bytes) + "\n";
+    }
+    std::fclose(f);
   }
   return out;
 }

@@ -102,7 +102,9 @@ int RunServe(int argc, char** argv) {
                     // does not retry). Idle threads are cheap.
                     : std::max(16, 4 * static_cast<int>(std::thread::hardware_concurrency()));
   grpc::ResourceQuota quota("elanus");
-  quota.SetMaxThreads(threads);
+  // The quota covers gRPC's pollers too: one completion queue with at most two pollers, so the
+  // quota is the handlers plus two (with a quota of 1, `--threads 1` never answered).
+  quota.SetMaxThreads(threads + 2);
   grpc::ServerBuilder builder;
   std::string addr = opts->host + ":" + std::to_string(opts->port);
   int bound_port = 0;
@@ -112,6 +114,9 @@ int RunServe(int argc, char** argv) {
   const bool tls = opts->tls_mode != 0;
   if (tls) builder.AddListeningPort(addr, *channel_creds, &bound_port);
   builder.SetResourceQuota(quota);
+  builder.SetSyncServerOption(grpc::ServerBuilder::SyncServerOption::NUM_CQS, 1);
+  builder.SetSyncServerOption(grpc::ServerBuilder::SyncServerOption::MIN_POLLERS, 1);
+  builder.SetSyncServerOption(grpc::ServerBuilder::SyncServerOption::MAX_POLLERS, 2);
   builder.SetMaxReceiveMessageSize(opts->max_recv_bytes);  // default INT_MAX: pymilvus sends 2 GiB
   builder.SetMaxSendMessageSize(INT_MAX);
   builder.RegisterService(&grpc_service);

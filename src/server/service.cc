@@ -229,15 +229,23 @@ Status ServiceLayer::AlterCollectionProperties(const std::string& db, const std:
   return SaveLocked();
 }
 
-size_t ServiceLayer::CountCollections() {
-  size_t n = 0;
+ServiceLayer::Totals ServiceLayer::CountAll() {
+  Totals t;
   auto dbs = engine_->ListDatabases();
-  if (!dbs.ok()) return 0;
+  if (!dbs.ok()) return t;
   for (const std::string& db : *dbs) {
     auto names = engine_->ListCollections(db);
-    if (names.ok()) n += names->size();
+    if (!names.ok()) continue;
+    t.collections += names->size();
+    for (const std::string& n : *names) {
+      auto st = engine_->GetCollectionStats(db, n);
+      if (!st.ok()) continue;  // dropped meanwhile
+      t.rows += st->row_count;
+      t.sealed_segments += st->sealed_segments;
+      t.growing_segments += st->growing_segments;
+    }
   }
-  return n;
+  return t;
 }
 
 Result<std::vector<CollectionInfo>> ServiceLayer::ListCollections(const std::string& db) {

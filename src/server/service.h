@@ -125,7 +125,14 @@ class ServiceLayer {
   Status AlterCollectionProperties(const std::string& db, const std::string& name,
                                    const KeyValues& set,
                                    const std::vector<std::string>& delete_keys);
-  size_t CountCollections();  // over every database (metrics)
+  // Totals over every database (metrics): collections, visible rows, sealed/growing segments.
+  struct Totals {
+    size_t collections = 0;
+    uint64_t rows = 0;
+    size_t sealed_segments = 0;
+    size_t growing_segments = 0;
+  };
+  Totals CountAll();
 
   // Aliases.
   Status CreateAlias(const std::string& db, const std::string& alias,

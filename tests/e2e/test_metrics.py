@@ -1,5 +1,5 @@
 """Prometheus metrics on the health port: per-RPC request counts and latency histograms, rows
-inserted, collections."""
+inserted, collections, visible rows, segments by state, resident memory."""
 
 import re
 import urllib.request
@@ -40,6 +40,14 @@ def test_metrics_count_requests_latency_rows_and_collections(server, client, nam
     assert value(text, "elanus_rpc_requests_total", 'method="Query",status="fail"') >= 1
     assert value(text, "elanus_rows_inserted_total") == rows_before + 8
     assert value(text, "elanus_collections") >= 1
+    assert value(text, "elanus_rows") == value(before, "elanus_rows") + 8
+    assert value(text, "elanus_segments", 'state="growing"') >= 1
+    sealed_before = value(text, "elanus_segments", 'state="sealed"')
+    client.flush(name)
+    flushed = scrape(server)
+    assert value(flushed, "elanus_segments", 'state="sealed"') >= sealed_before + 1
+    assert value(flushed, "elanus_rows") == value(text, "elanus_rows")
+    assert value(flushed, "elanus_process_resident_memory_bytes") > 10 * 2**20
     count = value(text, "elanus_rpc_latency_seconds_count", 'method="Insert"')
     inf = value(text, "elanus_rpc_latency_seconds_bucket", 'method="Insert",le="+Inf"')
     assert count == inf and count >= 2
