@@ -86,6 +86,13 @@ struct CollectionStats {
   size_t growing_segments = 0;
 };
 
+struct SegmentInfo {
+  int64_t id = 0;
+  int64_t partition_id = 0;
+  uint64_t rows = 0;    // rows stored (deleted rows included until compaction)
+  bool sealed = false;  // sealed and persisted; false: growing (rows in the log)
+};
+
 struct SearchRequest {
   std::string db = kDefaultDatabase;
   std::string collection;
@@ -183,6 +190,8 @@ class Engine {
   Status RenameCollection(const std::string& db, const std::string& old_name,
                           const std::string& new_db, const std::string& new_name);
   Result<CollectionStats> GetCollectionStats(const std::string& db, const std::string& name);
+  // The collection's segments now, ordered by id.
+  Result<std::vector<SegmentInfo>> ListSegments(const std::string& db, const std::string& name);
 
   // Partitions. "_default" always exists and cannot be dropped. Partition-key collections manage
   // their partitions themselves and refuse these calls.

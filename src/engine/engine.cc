@@ -67,6 +67,19 @@ Result<CollectionStats> Engine::GetCollectionStats(const std::string& db, const 
   return s;
 }
 
+Result<std::vector<SegmentInfo>> Engine::ListSegments(const std::string& db,
+                                                      const std::string& name) {
+  ELANUS_ASSIGN_OR_RETURN(auto c, impl_->Find(db, name));
+  ELANUS_ASSIGN_OR_RETURN(engine::ReadSet rs, c->Read({}));
+  std::vector<SegmentInfo> out;
+  for (const engine::SegmentRead& s : rs.segments) {
+    out.push_back({s.segment->id(), s.segment->partition_id(), s.snap.rows, s.segment->sealed()});
+  }
+  std::sort(out.begin(), out.end(),
+            [](const SegmentInfo& a, const SegmentInfo& b) { return a.id < b.id; });
+  return out;
+}
+
 Status Engine::CreatePartition(const std::string& db, const std::string& coll,
                                const std::string& name) {
   return impl_->CreatePartition(db, coll, name);

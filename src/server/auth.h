@@ -60,6 +60,8 @@ namespace elanus::server {
   X(Flush) \
   X(Query) \
   X(GetFlushState) \
+  X(GetPersistentSegmentInfo) \
+  X(GetQuerySegmentInfo) \
   X(ManualCompaction) \
   X(GetCompactionState) \
   X(GetVersion) \

@@ -52,6 +52,10 @@ namespace elanus::server {
   X(Flush, pb_milvus::FlushRequest, pb_milvus::FlushResponse) \
   X(Query, pb_milvus::QueryRequest, pb_milvus::QueryResults) \
   X(GetFlushState, pb_milvus::GetFlushStateRequest, pb_milvus::GetFlushStateResponse) \
+  X(GetPersistentSegmentInfo, pb_milvus::GetPersistentSegmentInfoRequest,                  \
+    pb_milvus::GetPersistentSegmentInfoResponse)                                          \
+  X(GetQuerySegmentInfo, pb_milvus::GetQuerySegmentInfoRequest,                            \
+    pb_milvus::GetQuerySegmentInfoResponse)                                               \
   X(ManualCompaction, pb_milvus::ManualCompactionRequest, pb_milvus::ManualCompactionResponse) \
   X(GetCompactionState, pb_milvus::GetCompactionStateRequest, pb_milvus::GetCompactionStateResponse) \
   X(GetVersion, pb_milvus::GetVersionRequest, pb_milvus::GetVersionResponse) \

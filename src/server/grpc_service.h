@@ -108,6 +108,12 @@ class GrpcService : public pb_milvus::MilvusService::Service {
                      pb_milvus::FlushResponse* resp) override;
   grpc::Status Query(grpc::ServerContext* ctx, const pb_milvus::QueryRequest* req,
                      pb_milvus::QueryResults* resp) override;
+  grpc::Status GetPersistentSegmentInfo(grpc::ServerContext* ctx,
+                                        const pb_milvus::GetPersistentSegmentInfoRequest* req,
+                                        pb_milvus::GetPersistentSegmentInfoResponse* resp) override;
+  grpc::Status GetQuerySegmentInfo(grpc::ServerContext* ctx,
+                                   const pb_milvus::GetQuerySegmentInfoRequest* req,
+                                   pb_milvus::GetQuerySegmentInfoResponse* resp) override;
   grpc::Status GetFlushState(grpc::ServerContext* ctx, const pb_milvus::GetFlushStateRequest* req,
                              pb_milvus::GetFlushStateResponse* resp) override;
   grpc::Status ManualCompaction(grpc::ServerContext* ctx,

@@ -310,6 +310,11 @@ Result<CollectionStats> ServiceLayer::GetCollectionStats(const std::string& db,
   return engine_->GetCollectionStats(db, Resolve(db, name));
 }
 
+Result<std::vector<SegmentInfo>> ServiceLayer::ListSegments(const std::string& db,
+                                                            const std::string& name) {
+  return engine_->ListSegments(db, Resolve(db, name));
+}
+
 Status ServiceLayer::CreatePartition(const std::string& db, const std::string& coll,
                                      const std::string& name) {
   return engine_->CreatePartition(db, Resolve(db, coll), name);

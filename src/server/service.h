@@ -121,6 +121,7 @@ class ServiceLayer {
   Status RenameCollection(const std::string& db, const std::string& old_name,
                           const std::string& new_db, const std::string& new_name);
   Result<CollectionStats> GetCollectionStats(const std::string& db, const std::string& name);
+  Result<std::vector<SegmentInfo>> ListSegments(const std::string& db, const std::string& name);
   // Sets `set` (replacing values of existing keys), then removes `delete_keys`; persisted.
   Status AlterCollectionProperties(const std::string& db, const std::string& name,
                                    const KeyValues& set,
