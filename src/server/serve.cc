@@ -119,6 +119,11 @@ int RunServe(int argc, char** argv) {
   builder.SetSyncServerOption(grpc::ServerBuilder::SyncServerOption::MAX_POLLERS, 2);
   builder.SetMaxReceiveMessageSize(opts->max_recv_bytes);  // default INT_MAX: pymilvus sends 2 GiB
   builder.SetMaxSendMessageSize(INT_MAX);
+  // Clients (pymilvus: keepalive every 10 s, also without calls) must not be sent GOAWAY
+  // "too_many_pings" while they wait on a long call or sit idle: accept pings every 5 s.
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS, 1);
+  builder.AddChannelArgument(GRPC_ARG_HTTP2_MIN_RECV_PING_INTERVAL_WITHOUT_DATA_MS, 5000);
+  builder.AddChannelArgument(GRPC_ARG_HTTP2_MAX_PING_STRIKES, 0);
   builder.RegisterService(&grpc_service);
   std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors;
   interceptors.push_back(MakeMetricsInterceptorFactory(&metrics));
