@@ -1,10 +1,10 @@
 // Operations that first read rows by primary key: partial upsert (merge the given fields into the
 // stored rows) and search by primary keys (the stored vectors become the queries).
-#include <algorithm>
 #include <nlohmann/json.hpp>
 #include <unordered_map>
 
 #include "engine/engine_impl.h"
+#include "engine/read_path.h"
 #include "types/batch.h"
 
 namespace elanus {
@@ -41,29 +41,6 @@ Result<StoredRows> ReadByKeys(Engine::Impl* impl, const std::string& db, const s
   if (pk_col == nullptr) return Status::Internal("query by key did not return the primary key");
   for (size_t r = 0; r < out.rows.num_rows; ++r) out.by_key[KeyText(*pk_col, r)] = r;
   return out;
-}
-
-// A placeholder row marked NULL: NormalizeColumns then applies the default value or NULL.
-void AppendNullRow(const FieldSchema& f, FieldColumn* c) {
-  switch (f.type) {
-    case DataType::kFloat:
-      c->floats.push_back(0);
-      break;
-    case DataType::kDouble:
-      c->doubles.push_back(0);
-      break;
-    case DataType::kVarChar:
-    case DataType::kJson:
-      c->strings.emplace_back();
-      break;
-    case DataType::kArray:
-      c->arrays.emplace_back();
-      break;
-    default:
-      c->ints.push_back(0);
-      break;
-  }
-  c->valid.push_back(0);
 }
 
 // Dynamic keys: the stored object updated with the given one's keys.
@@ -138,11 +115,12 @@ Result<MutationResult> Engine::Impl::PartialUpsert(const std::string& db,
             "partial upsert: row with primary key " + KeyText(*pk_col, r) +
             " does not exist, so it is inserted and needs vector field '" + f.name + "'");
       } else {
-        AppendNullRow(f, &out);  // default value or NULL; an error if the field has neither
+        // Marked NULL: NormalizeColumns applies the default value or NULL (an error if neither).
+        types::AppendPlaceholder(f, &out);
+        out.valid.push_back(0);
       }
     }
-    if (std::all_of(out.valid.begin(), out.valid.end(), [](uint8_t v) { return v == 1; }))
-      out.valid.clear();
+    types::ClearValidityIfAllValid(&out);
     merged.push_back(std::move(out));
   }
   return Write(db, coll_name, partition, merged, /*upsert=*/true);
@@ -162,23 +140,8 @@ Status Engine::Impl::FillQueriesFromIds(const CollectionSchema& schema, SearchRe
     return Status::InvalidArgument(std::string("primary key '") + pk->name + "' is " +
                                    DataTypeName(pk->type) + "; the given keys are of another type");
   }
-  const FieldSchema* field = nullptr;
-  for (const FieldSchema& f : schema.fields) {
-    if (!IsVectorType(f.type)) continue;
-    if (!req->anns_field.empty()) {
-      if (f.name == req->anns_field) field = &f;
-      continue;
-    }
-    if (field != nullptr) {
-      return Status::InvalidArgument("collection '" + schema.name +
-                                     "' has several vector fields; set anns_field");
-    }
-    field = &f;
-  }
-  if (field == nullptr) {
-    return Status::InvalidArgument("anns_field '" + req->anns_field +
-                                   "' is not a vector field of collection '" + schema.name + "'");
-  }
+  ELANUS_ASSIGN_OR_RETURN(const FieldSchema* field,
+                          engine::ResolveAnnsField(schema, req->anns_field));
   ELANUS_ASSIGN_OR_RETURN(StoredRows stored, ReadByKeys(this, req->db, req->collection, *pk, ids,
                                                         {pk->name, field->name}, req->snapshot_ts));
   const FieldColumn* vecs = FindColumn(stored.rows.fields, field->name);

@@ -23,6 +23,10 @@ struct PreparedSearch {
   index::SearchParams index_params;
 };
 
+// The field a search runs on: `anns_field`, or the collection's only vector field when empty.
+Result<const FieldSchema*> ResolveAnnsField(const CollectionSchema& schema,
+                                            const std::string& anns_field);
+
 // Validates the request against the schema and the field's index definition if any (field, type,
 // dim, nq, limit, metric, range, output fields, index search parameters such as ef/nprobe) and
 // fills `out`. Every error names the parameter and the rule.

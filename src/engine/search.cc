@@ -164,10 +164,10 @@ float QueryNorm(DataType type, const uint8_t* v, int64_t dim) {
 
 }  // namespace
 
-Status PrepareSearch(const CollectionSchema& schema, const std::vector<IndexDef>& indexes,
-                     const SearchRequest& req, PreparedSearch* out) {
+Result<const FieldSchema*> ResolveAnnsField(const CollectionSchema& schema,
+                                            const std::string& anns_field) {
   const FieldSchema* field = nullptr;
-  if (req.anns_field.empty()) {
+  if (anns_field.empty()) {
     for (const FieldSchema& f : schema.fields) {
       if (!IsVectorType(f.type)) continue;
       if (field != nullptr) {
@@ -177,12 +177,21 @@ Status PrepareSearch(const CollectionSchema& schema, const std::vector<IndexDef>
       field = &f;
     }
   } else {
-    field = schema.FindField(req.anns_field);
+    field = schema.FindField(anns_field);
     if (field == nullptr || !IsVectorType(field->type)) {
-      return Status::InvalidArgument("anns_field '" + req.anns_field +
+      return Status::InvalidArgument("anns_field '" + anns_field +
                                      "' is not a vector field of collection '" + schema.name + "'");
     }
   }
+  if (field == nullptr) {
+    return Status::InvalidArgument("collection '" + schema.name + "' has no vector field");
+  }
+  return field;
+}
+
+Status PrepareSearch(const CollectionSchema& schema, const std::vector<IndexDef>& indexes,
+                     const SearchRequest& req, PreparedSearch* out) {
+  ELANUS_ASSIGN_OR_RETURN(const FieldSchema* field, ResolveAnnsField(schema, req.anns_field));
   out->field_pos = static_cast<size_t>(field - schema.fields.data());
   const FieldColumn& q = req.queries;
   if (q.type != field->type) {

@@ -168,12 +168,8 @@ Result<SearchResult> ExecuteGroupedSearch(const CollectionSchema& schema,
     begin += n;
   }
   // AppendColumnRow records validity for every row; keep it only where a row is NULL.
-  auto trim = [](FieldColumn* c) {
-    if (std::all_of(c->valid.begin(), c->valid.end(), [](uint8_t v) { return v == 1; }))
-      c->valid.clear();
-  };
-  for (FieldColumn& c : res.fields) trim(&c);
-  trim(&*res.group_values);
+  for (FieldColumn& c : res.fields) types::ClearValidityIfAllValid(&c);
+  types::ClearValidityIfAllValid(&*res.group_values);
   return res;
 }
 

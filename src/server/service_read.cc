@@ -44,8 +44,7 @@ SearchResult SelectHits(const SearchResult& in, const std::vector<size_t>& keep)
       col.dim = in.fields[c].dim;
       col.element_type = in.fields[c].element_type;
     }
-    if (std::all_of(col.valid.begin(), col.valid.end(), [](uint8_t v) { return v == 1; }))
-      col.valid.clear();
+    types::ClearValidityIfAllValid(&col);
   }
   return out;
 }
@@ -219,8 +218,7 @@ Result<SearchResult> ServiceLayer::HybridSearch(HybridSearchRequest h, const Rea
       col.dim = proto_cols[c].dim;
       col.element_type = proto_cols[c].element_type;
     }
-    if (std::all_of(col.valid.begin(), col.valid.end(), [](uint8_t v) { return v == 1; }))
-      col.valid.clear();
+    types::ClearValidityIfAllValid(&col);
   }
   return out;
 }

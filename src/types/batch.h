@@ -56,5 +56,11 @@ FieldColumn MakeOutputColumn(const FieldSchema& field);
 // type when it has none. Always appends the row's validity to `dst->valid`: clear it afterwards
 // if every entry is 1.
 void AppendColumnRow(const FieldColumn& src, size_t rows, size_t row, FieldColumn* dst);
+// Clears `c->valid` when every entry is 1 (AppendColumnRow's rows were all non-NULL).
+void ClearValidityIfAllValid(FieldColumn* c);
+
+// Appends a zero value of `f`'s type (one slot, vectors of f.dim) without touching `valid`, so
+// a missing or null value keeps the column's rows aligned.
+void AppendPlaceholder(const FieldSchema& f, FieldColumn* c);
 
 }  // namespace elanus::types

@@ -1,4 +1,5 @@
 // Builds public FieldColumns from segment columns (query results and search outputs).
+#include <algorithm>
 #include <cstring>
 
 #include "types/batch.h"
@@ -34,6 +35,11 @@ void AppendColumnRow(const FieldColumn& src, size_t rows, size_t row, FieldColum
   AppendSlice(src.sparse, rows, row, &dst->sparse);
   AppendSlice(src.arrays, rows, row, &dst->arrays);
   dst->valid.push_back(src.IsNull(row) ? 0 : 1);
+}
+
+void ClearValidityIfAllValid(FieldColumn* c) {
+  if (std::all_of(c->valid.begin(), c->valid.end(), [](uint8_t v) { return v == 1; }))
+    c->valid.clear();
 }
 
 FieldColumn MakeOutputColumn(const FieldSchema& f) {

@@ -159,7 +159,8 @@ Status AppendJsonValue(const FieldSchema& f, size_t row, const Json& v, FieldCol
   return Status::OK();
 }
 
-// Placeholder for a missing or null value so every column keeps one slot per row.
+}  // namespace
+
 void AppendPlaceholder(const FieldSchema& f, FieldColumn* c) {
   switch (f.type) {
     case DataType::kFloat:
@@ -192,8 +193,6 @@ void AppendPlaceholder(const FieldSchema& f, FieldColumn* c) {
       break;
   }
 }
-
-}  // namespace
 
 Result<std::vector<FieldColumn>> RowsToColumns(const CollectionSchema& schema,
                                                std::string_view json_rows) {
