@@ -234,14 +234,24 @@ TEST_P(StorageBackendTest, SecondOpenInSameProcessIsFailedPrecondition) {
 }
 
 TEST_P(StorageBackendTest, OpenFromForkedChildIsFailedPrecondition) {
-  ASSERT_OK_AND_ASSIGN(Storage s, Open());
+  // Forked before the store opens (and starts any thread), so the child cannot inherit a lock
+  // held by another thread; it waits on a pipe until the parent holds the store.
+  int go[2];
+  ASSERT_EQ(::pipe(go), 0);
   const pid_t pid = ::fork();
   ASSERT_GE(pid, 0);
   if (pid == 0) {
+    ::close(go[1]);
+    char c = 0;
+    if (::read(go[0], &c, 1) != 1) ::_exit(3);
     auto second = Open();
     // 0: refused as expected; 1: opened; 2: some other error.
     ::_exit(second.ok() ? 1 : second.status().code() == StatusCode::kFailedPrecondition ? 0 : 2);
   }
+  ::close(go[0]);
+  ASSERT_OK_AND_ASSIGN(Storage s, Open());
+  ASSERT_EQ(::write(go[1], "g", 1), 1);
+  ::close(go[1]);
   int wstatus = 0;
   ASSERT_EQ(::waitpid(pid, &wstatus, 0), pid);
   ASSERT_TRUE(WIFEXITED(wstatus));
