@@ -91,6 +91,23 @@ struct SegmentInfo {
   int64_t partition_id = 0;
   uint64_t rows = 0;    // rows stored (deleted rows included until compaction)
   bool sealed = false;  // sealed and persisted; false: growing (rows in the log)
+  bool sorted = false;  // sealed, and its rows are in primary-key order (non-decreasing)
+};
+
+struct CompactOptions {
+  // Force merge (Milvus's compaction with a target size): every sealed segment of a partition is
+  // merged into one (up to Segment::kMaxRows / 2 rows per output), even a lone segment, whose
+  // rows are then rewritten in key order. Default: only groups of several segments, or segments
+  // with deleted rows, are rewritten.
+  bool force_merge = false;
+};
+
+// One output of a compaction: the segments it replaced and the segment it wrote (0 when every
+// source row was deleted). A lone segment that needed no rewrite (sorted, nothing deleted) is
+// reported as its own target.
+struct CompactionPlan {
+  std::vector<int64_t> sources;
+  int64_t target = 0;
 };
 
 struct SearchRequest {
@@ -236,7 +253,10 @@ class Engine {
 
   // Seals the growing segments and persists them; afterwards the log can be truncated.
   Status Flush(const std::string& db, const std::string& coll);
-  // Merges sealed segments and drops deleted rows.
+  // Merges sealed segments and drops deleted rows; the segments it writes hold their rows in
+  // primary-key order. Returns what was merged into what.
+  Result<std::vector<CompactionPlan>> Compact(const std::string& db, const std::string& coll,
+                                              const CompactOptions& options);
   Status Compact(const std::string& db, const std::string& coll);
 
   Result<SearchResult> Search(const SearchRequest& request);

@@ -35,6 +35,9 @@ struct ReadSet {
   std::vector<SegmentRead> segments;
 };
 
+// Whether the snapshot's rows are in non-decreasing primary-key order.
+bool RowsInKeyOrder(const Segment::Snapshot& snap, const CollectionSchema& schema);
+
 // A row of a segment whose delete mark changed; persisted at the next flush.
 struct DeleteMark {
   int64_t segment_id;
@@ -88,7 +91,9 @@ class Collection {
   std::mutex& flush_mu() { return flush_mu_; }
   bool NeedsSeal(uint64_t now_ms) const;  // caller holds write_mu()
   Status Flush();                         // caller must not hold flush_mu() or write_mu()
-  Status Compact();  // flushes first; blocks writers of this collection while it merges
+  // Flushes first; blocks writers of this collection while it merges. `plans` (optional) gets
+  // what was merged into what.
+  Status Compact(const CompactOptions& options = {}, std::vector<CompactionPlan>* plans = nullptr);
   // Records with lsn < this bound are no longer needed by this collection.
   storage::Lsn TruncationBound() const;
   Status DropData();  // removes this collection's blobs (after the catalog dropped it)
@@ -121,6 +126,8 @@ class Collection {
   Status LoadIndexes(const SegmentMeta& sm, Segment* seg);
   Status RecordIndex(const IndexParams& params, IndexDef def);  // persists a validated definition
   void RebuildKeyIndex();
+  std::shared_ptr<Segment> MergeInKeyOrder(const std::vector<std::shared_ptr<Segment>>& group,
+                                           int64_t pid);
 
   struct RowRef {
     Segment* seg;

@@ -1,5 +1,7 @@
 // Flush (seal growing segments into blobs), compaction and delete-mark logs of a Collection.
+#include <algorithm>
 #include <cstring>
+#include <limits>
 #include <unordered_set>
 
 #include "common/crc32c.h"
@@ -146,7 +148,96 @@ storage::Lsn Collection::TruncationBound() const {
   return cp;
 }
 
-Status Collection::Compact() {
+bool RowsInKeyOrder(const Segment::Snapshot& snap, const CollectionSchema& schema) {
+  size_t pk = 0;
+  while (pk < schema.fields.size() && !schema.fields[pk].is_primary_key) ++pk;
+  if (pk == schema.fields.size()) return false;
+  const bool int_key = schema.fields[pk].type == DataType::kInt64;
+  int64_t last_int = std::numeric_limits<int64_t>::min();
+  std::string_view last_str;
+  for (const types::ChunkView& c : snap.chunks) {
+    const types::ColumnView& col = c.columns[pk];
+    for (size_t i = 0; i < c.rows; ++i) {
+      if (int_key) {
+        const int64_t v = col.As<int64_t>()[i];
+        if (v < last_int) return false;
+        last_int = v;
+      } else {
+        if (col.var[i] < last_str) return false;
+        last_str = col.var[i];
+      }
+    }
+  }
+  return true;
+}
+
+// A new growing segment with the live rows of `group`, in primary-key order (rows with equal
+// keys keep their order). Rows keep their own insert timestamps. Caller holds write_mu_.
+std::shared_ptr<Segment> Collection::MergeInKeyOrder(
+    const std::vector<std::shared_ptr<Segment>>& group, int64_t pid) {
+  std::vector<Segment::Snapshot> snaps;
+  snaps.reserve(group.size());
+  for (const auto& s : group) snaps.push_back(s->Snap());
+  struct Src {
+    const types::ChunkView* chunk;
+    uint32_t i;
+  };
+  std::vector<Src> rows;
+  for (size_t g = 0; g < group.size(); ++g) {
+    for (const types::ChunkView& c : snaps[g].chunks) {
+      for (size_t i = 0; i < c.rows; ++i) {
+        if (group[g]->DeletedAt(c.row_begin + i) == kNeverDeleted)
+          rows.push_back({&c, static_cast<uint32_t>(i)});
+      }
+    }
+  }
+  const size_t pk = pk_pos_;
+  if (schema_.fields[pk].type == DataType::kInt64) {
+    std::stable_sort(rows.begin(), rows.end(), [pk](const Src& a, const Src& b) {
+      return a.chunk->columns[pk].As<int64_t>()[a.i] < b.chunk->columns[pk].As<int64_t>()[b.i];
+    });
+  } else {
+    std::stable_sort(rows.begin(), rows.end(), [pk](const Src& a, const Src& b) {
+      return a.chunk->columns[pk].var[a.i] < b.chunk->columns[pk].var[b.i];
+    });
+  }
+  auto merged = std::make_shared<Segment>(static_cast<int64_t>(clock_->Now()), pid, &schema_);
+  constexpr size_t kBatchRows = 4096;  // bounds the copy held in memory at once
+  for (size_t begin = 0; begin < rows.size(); begin += kBatchRows) {
+    const size_t end = std::min(rows.size(), begin + kBatchRows);
+    types::NormalizedBatch b;
+    b.columns.resize(schema_.fields.size());
+    std::vector<uint64_t> ts;
+    for (size_t r = begin; r < end; ++r) {
+      const types::ChunkView& c = *rows[r].chunk;
+      const size_t i = rows[r].i;
+      ts.push_back(c.ts[i]);
+      for (size_t p = 0; p < schema_.fields.size(); ++p) {
+        const FieldSchema& f = schema_.fields[p];
+        const size_t wdt = FixedWidth(f.type, f.dim);
+        const types::ColumnView& cv = c.columns[p];
+        if (wdt > 0)
+          b.columns[p].fixed.append(reinterpret_cast<const char*>(cv.fixed + i * wdt), wdt);
+        else
+          b.columns[p].var.emplace_back(cv.var[i]);
+        if (cv.valid) b.columns[p].valid.push_back(cv.valid[i]);
+      }
+      ++b.num_rows;
+    }
+    // One Append per run of rows with the same timestamp.
+    for (size_t start = 0; start < b.num_rows;) {
+      size_t stop = start;
+      std::vector<uint32_t> run;
+      while (stop < b.num_rows && ts[stop] == ts[start])
+        run.push_back(static_cast<uint32_t>(stop++));
+      merged->Append(b, run, ts[start], 0);
+      start = stop;
+    }
+  }
+  return merged;
+}
+
+Status Collection::Compact(const CompactOptions& options, std::vector<CompactionPlan>* plans) {
   ELANUS_RETURN_IF_ERROR(Flush());
   std::lock_guard fl(flush_mu_);
   if (dropped_) return Status::OK();
@@ -157,7 +248,9 @@ Status Collection::Compact() {
     for (const auto& s : segments_)
       if (s->sealed()) sealed.push_back(s);
   }
-  const size_t max_rows = std::min<size_t>(Segment::kMaxRows / 2, options_->seal_rows * 4);
+  const size_t max_rows = options.force_merge
+                              ? Segment::kMaxRows / 2
+                              : std::min<size_t>(Segment::kMaxRows / 2, options_->seal_rows * 4);
   std::vector<std::shared_ptr<Segment>> removed;
   std::vector<std::pair<std::shared_ptr<Segment>, SegmentMeta>> created;
   std::vector<int64_t> partitions;
@@ -178,55 +271,32 @@ Status Collection::Compact() {
       group_rows += s->NumRows();
     }
     for (const auto& group : groups) {
+      if (group.empty()) continue;
       bool has_deleted = false;
       for (const auto& s : group)
         for (size_t r = 0; r < s->NumRows() && !has_deleted; ++r)
           has_deleted = s->DeletedAt(r) != kNeverDeleted;
-      if (group.size() < 2 && !has_deleted) continue;
-      // Copy the live rows into a new segment.
-      auto merged = std::make_shared<Segment>(static_cast<int64_t>(clock_->Now()), pid, &schema_);
-      for (const auto& s : group) {
-        Segment::Snapshot snap = s->Snap();
-        for (const types::ChunkView& c : snap.chunks) {
-          types::NormalizedBatch b;
-          b.columns.resize(schema_.fields.size());
-          std::vector<uint64_t> ts;
-          for (size_t i = 0; i < c.rows; ++i) {
-            if (s->DeletedAt(c.row_begin + i) != kNeverDeleted) continue;
-            ts.push_back(c.ts[i]);
-            for (size_t p = 0; p < schema_.fields.size(); ++p) {
-              const FieldSchema& f = schema_.fields[p];
-              size_t wdt = FixedWidth(f.type, f.dim);
-              const types::ColumnView& cv = c.columns[p];
-              if (wdt > 0)
-                b.columns[p].fixed.append(reinterpret_cast<const char*>(cv.fixed + i * wdt), wdt);
-              else
-                b.columns[p].var.emplace_back(cv.var[i]);
-              if (cv.valid) b.columns[p].valid.push_back(cv.valid[i]);
-            }
-            ++b.num_rows;
-          }
-          // Rows keep their own timestamps: append one row at a time per distinct ts run.
-          size_t start = 0;
-          while (start < b.num_rows) {
-            size_t end = start;
-            std::vector<uint32_t> rows;
-            while (end < b.num_rows && ts[end] == ts[start])
-              rows.push_back(static_cast<uint32_t>(end++));
-            merged->Append(b, rows, ts[start], 0);
-            start = end;
-          }
+      if (group.size() < 2 && !has_deleted) {
+        if (!options.force_merge) continue;
+        if (RowsInKeyOrder(group[0]->Snap(), schema_)) {  // already what a rewrite would give
+          if (plans != nullptr) plans->push_back({{group[0]->id()}, group[0]->id()});
+          continue;
         }
       }
+      std::shared_ptr<Segment> merged = MergeInKeyOrder(group, pid);
       Segment::Snapshot snap = merged->Snap();
       std::string name = BlobPrefix(id_) + "s" + std::to_string(merged->id()) + ".seg";
+      CompactionPlan plan;
+      for (const auto& s : group) plan.sources.push_back(s->id());
       if (snap.rows > 0) {
         ELANUS_RETURN_IF_ERROR(storage_->blobs->Put(name, EncodeSegment(schema_, snap)));
         ELANUS_ASSIGN_OR_RETURN(auto blob, storage_->blobs->Get(name));
         ELANUS_ASSIGN_OR_RETURN(auto data, DecodeSegment(schema_, std::move(blob)));
         merged->SetSealedData(data, snap.rows);
         created.push_back({merged, {merged->id(), pid, snap.rows, name}});
+        plan.target = merged->id();
       }
+      if (plans != nullptr) plans->push_back(std::move(plan));
       removed.insert(removed.end(), group.begin(), group.end());
     }
   }

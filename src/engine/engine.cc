@@ -73,7 +73,9 @@ Result<std::vector<SegmentInfo>> Engine::ListSegments(const std::string& db,
   ELANUS_ASSIGN_OR_RETURN(engine::ReadSet rs, c->Read({}));
   std::vector<SegmentInfo> out;
   for (const engine::SegmentRead& s : rs.segments) {
-    out.push_back({s.segment->id(), s.segment->partition_id(), s.snap.rows, s.segment->sealed()});
+    const bool sealed = s.segment->sealed();
+    out.push_back({s.segment->id(), s.segment->partition_id(), s.snap.rows, sealed,
+                   sealed && engine::RowsInKeyOrder(s.snap, c->schema())});
   }
   std::sort(out.begin(), out.end(),
             [](const SegmentInfo& a, const SegmentInfo& b) { return a.id < b.id; });
@@ -160,8 +162,12 @@ Status Engine::WaitForIndexes(const std::string& db, const std::string& coll) {
 Status Engine::Flush(const std::string& db, const std::string& coll) {
   return impl_->Flush(db, coll);
 }
+Result<std::vector<CompactionPlan>> Engine::Compact(const std::string& db, const std::string& coll,
+                                                    const CompactOptions& options) {
+  return impl_->Compact(db, coll, options);
+}
 Status Engine::Compact(const std::string& db, const std::string& coll) {
-  return impl_->Compact(db, coll);
+  return impl_->Compact(db, coll, {}).status();
 }
 Result<SearchResult> Engine::Search(const SearchRequest& request) { return impl_->Search(request); }
 Result<QueryResult> Engine::Query(const QueryRequest& request) { return impl_->Query(request); }

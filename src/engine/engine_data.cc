@@ -139,11 +139,15 @@ Status Engine::Impl::Flush(const std::string& db, const std::string& coll_name) 
   return TruncateLog();
 }
 
-Status Engine::Impl::Compact(const std::string& db, const std::string& coll_name) {
+Result<std::vector<CompactionPlan>> Engine::Impl::Compact(const std::string& db,
+                                                          const std::string& coll_name,
+                                                          const CompactOptions& options) {
   ELANUS_ASSIGN_OR_RETURN(auto coll, Find(db, coll_name));
-  ELANUS_RETURN_IF_ERROR(coll->Compact());
+  std::vector<CompactionPlan> plans;
+  ELANUS_RETURN_IF_ERROR(coll->Compact(options, &plans));
   WakeIndexBuilder();
-  return TruncateLog();
+  ELANUS_RETURN_IF_ERROR(TruncateLog());
+  return plans;
 }
 
 Status Engine::Impl::CreateIndex(const std::string& db, const std::string& coll_name,

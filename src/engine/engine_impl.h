@@ -56,7 +56,8 @@ class Engine::Impl {
   Status DropIndex(const std::string& db, const std::string& coll, const std::string& name);
   Status WaitForIndexes(const std::string& db, const std::string& coll);
   void WakeIndexBuilder();
-  Status Compact(const std::string& db, const std::string& coll);
+  Result<std::vector<CompactionPlan>> Compact(const std::string& db, const std::string& coll,
+                                              const CompactOptions& options);
 
   // Reads.
   Result<SearchResult> Search(const SearchRequest& req);

@@ -64,6 +64,7 @@ namespace elanus::server {
   X(GetQuerySegmentInfo) \
   X(ManualCompaction) \
   X(GetCompactionState) \
+  X(GetCompactionStateWithPlans) \
   X(GetVersion) \
   X(CheckHealth) \
   X(Connect) \

@@ -66,6 +66,7 @@ TEST(DescriptorCompatTest, ServiceHasEveryImplementedRpc) {
       {"GetLoadingProgress", "GetLoadingProgressRequest", "GetLoadingProgressResponse"},
       {"ManualCompaction", "ManualCompactionRequest", "ManualCompactionResponse"},
       {"GetCompactionState", "GetCompactionStateRequest", "GetCompactionStateResponse"},
+      {"GetCompactionStateWithPlans", "GetCompactionPlansRequest", "GetCompactionPlansResponse"},
       {"HybridSearch", "HybridSearchRequest", "SearchResults"},
       {"AlterCollection", "AlterCollectionRequest", "Status"},
       {"CreateAlias", "CreateAliasRequest", "Status"},

@@ -58,6 +58,8 @@ namespace elanus::server {
     pb_milvus::GetQuerySegmentInfoResponse)                                               \
   X(ManualCompaction, pb_milvus::ManualCompactionRequest, pb_milvus::ManualCompactionResponse) \
   X(GetCompactionState, pb_milvus::GetCompactionStateRequest, pb_milvus::GetCompactionStateResponse) \
+  X(GetCompactionStateWithPlans, pb_milvus::GetCompactionPlansRequest, \
+    pb_milvus::GetCompactionPlansResponse) \
   X(GetVersion, pb_milvus::GetVersionRequest, pb_milvus::GetVersionResponse) \
   X(CheckHealth, pb_milvus::CheckHealthRequest, pb_milvus::CheckHealthResponse) \
   X(Connect, pb_milvus::ConnectRequest, pb_milvus::ConnectResponse) \

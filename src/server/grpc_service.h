@@ -122,6 +122,9 @@ class GrpcService : public pb_milvus::MilvusService::Service {
   grpc::Status GetCompactionState(grpc::ServerContext* ctx,
                                   const pb_milvus::GetCompactionStateRequest* req,
                                   pb_milvus::GetCompactionStateResponse* resp) override;
+  grpc::Status GetCompactionStateWithPlans(grpc::ServerContext* ctx,
+                                           const pb_milvus::GetCompactionPlansRequest* req,
+                                           pb_milvus::GetCompactionPlansResponse* resp) override;
   grpc::Status GetVersion(grpc::ServerContext* ctx, const pb_milvus::GetVersionRequest* req,
                           pb_milvus::GetVersionResponse* resp) override;
   grpc::Status CheckHealth(grpc::ServerContext* ctx, const pb_milvus::CheckHealthRequest* req,

@@ -174,19 +174,47 @@ grpc::Status GrpcService::ManualCompaction(grpc::ServerContext* ctx,
                    resp);
     }
   }
-  Status st = service_->Compact(db, name);
-  if (!st.ok()) return Reply(st, resp);
-  // Compaction runs synchronously, so any id reports Completed.
-  resp->set_compactionid(static_cast<int64_t>(service_->AllocTimestamp()));
-  resp->set_compactionplancount(1);
+  if (req->majorcompaction()) {
+    return Reply(Status::NotSupported("clustering (major) compaction is not supported"), resp);
+  }
+  if (req->segment_ids_size() > 0) {
+    return Reply(Status::NotSupported("compacting selected segments (segment_ids) is not "
+                                      "supported; compact the whole collection"),
+                 resp);
+  }
+  CompactOptions options;
+  // A target size asks for a force merge: every segment of a partition merged into one (Elanus
+  // caps an output at its segment row limit, not at a byte size).
+  options.force_merge = req->target_size() > 0;
+  auto done = service_->Compact(db, name, options);
+  if (!done.ok()) return Reply(done.status(), resp);
+  // Compaction ran synchronously: the id reports Completed from now on.
+  resp->set_compactionid(done->id);
+  resp->set_compactionplancount(static_cast<int32_t>(done->plans.size()));
   return Reply(Status::OK(), resp);
 }
 
 grpc::Status GrpcService::GetCompactionState(grpc::ServerContext*,
-                                             const pb_milvus::GetCompactionStateRequest*,
+                                             const pb_milvus::GetCompactionStateRequest* req,
                                              pb_milvus::GetCompactionStateResponse* resp) {
+  auto plans = service_->CompactionPlans(req->compactionid());
+  if (!plans.ok()) return Reply(plans.status(), resp);
   resp->set_state(pb::common::CompactionState::Completed);
-  resp->set_completedplanno(1);
+  resp->set_completedplanno(static_cast<int64_t>(plans->size()));
+  return Reply(Status::OK(), resp);
+}
+
+grpc::Status GrpcService::GetCompactionStateWithPlans(
+    grpc::ServerContext*, const pb_milvus::GetCompactionPlansRequest* req,
+    pb_milvus::GetCompactionPlansResponse* resp) {
+  auto plans = service_->CompactionPlans(req->compactionid());
+  if (!plans.ok()) return Reply(plans.status(), resp);
+  resp->set_state(pb::common::CompactionState::Completed);
+  for (const CompactionPlan& p : *plans) {
+    pb_milvus::CompactionMergeInfo* info = resp->add_mergeinfos();
+    for (int64_t s : p.sources) info->add_sources(s);
+    info->set_target(p.target);
+  }
   return Reply(Status::OK(), resp);
 }
 

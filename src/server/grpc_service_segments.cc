@@ -23,7 +23,7 @@ grpc::Status GrpcService::GetPersistentSegmentInfo(
     info->set_num_rows(static_cast<int64_t>(s.rows));
     info->set_state(pb::common::Flushed);
     info->set_level(pb::common::L1);
-    info->set_is_sorted(false);
+    info->set_is_sorted(s.sorted);
   }
   return Reply(Status::OK(), resp);
 }

@@ -303,7 +303,7 @@ Status Flush(ServiceLayer* svc, const JsonView& body, const RestContext& ctx, Js
 Status Compact(ServiceLayer* svc, const JsonView& body, const RestContext& ctx, Json*) {
   std::string name;
   ELANUS_RETURN_IF_ERROR(RequireCollection(body, &name));
-  return svc->Compact(ctx.db, name);
+  return svc->Compact(ctx.db, name).status();
 }
 
 }  // namespace

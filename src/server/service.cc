@@ -517,8 +517,28 @@ Result<uint64_t> ServiceLayer::Flush(const std::string& db, const std::string& c
   return engine_->AllocTimestamp();
 }
 
-Status ServiceLayer::Compact(const std::string& db, const std::string& coll) {
-  return engine_->Compact(db, Resolve(db, coll));
+Result<ServiceLayer::Compaction> ServiceLayer::Compact(const std::string& db,
+                                                       const std::string& coll,
+                                                       const CompactOptions& options) {
+  Compaction out;
+  ELANUS_ASSIGN_OR_RETURN(out.plans, engine_->Compact(db, Resolve(db, coll), options));
+  out.id = static_cast<int64_t>(engine_->AllocTimestamp());
+  std::lock_guard<std::mutex> l(compactions_mu_);
+  compactions_[out.id] = out.plans;
+  constexpr size_t kKept = 1024;
+  while (compactions_.size() > kKept) compactions_.erase(compactions_.begin());
+  return out;
+}
+
+Result<std::vector<CompactionPlan>> ServiceLayer::CompactionPlans(int64_t id) {
+  std::lock_guard<std::mutex> l(compactions_mu_);
+  auto it = compactions_.find(id);
+  if (it == compactions_.end()) {
+    return Status::NotFound("compaction " + std::to_string(id) +
+                            " is unknown (this server keeps the newest 1024 compactions since it "
+                            "started)");
+  }
+  return it->second;
 }
 
 Status ServiceLayer::FlushAll() {

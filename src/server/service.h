@@ -201,7 +201,15 @@ class ServiceLayer {
   // Returns the flush timestamp.
   Result<uint64_t> Flush(const std::string& db, const std::string& coll);
   Status FlushAll();  // every collection of every database (shutdown)
-  Status Compact(const std::string& db, const std::string& coll);
+  // Compaction runs synchronously; the returned id names its plans (what was merged into what)
+  // until the server restarts or 1,024 later compactions have run.
+  struct Compaction {
+    int64_t id = 0;
+    std::vector<CompactionPlan> plans;
+  };
+  Result<Compaction> Compact(const std::string& db, const std::string& coll,
+                             const CompactOptions& options = {});
+  Result<std::vector<CompactionPlan>> CompactionPlans(int64_t id);
   uint64_t AllocTimestamp() { return engine_->AllocTimestamp(); }
 
   uint64_t rows_inserted() const { return rows_inserted_.load(); }  // since start (metrics)
@@ -233,6 +241,9 @@ class ServiceLayer {
   std::map<std::string, IteratorState> iterators_;
   std::deque<std::string> iterator_order_;
   std::atomic<uint64_t> next_iterator_{1};
+
+  std::mutex compactions_mu_;                                   // guards compactions_
+  std::map<int64_t, std::vector<CompactionPlan>> compactions_;  // by id; the newest 1,024
 };
 
 }  // namespace elanus::server

@@ -1,0 +1,189 @@
+// Compaction: outputs in primary-key order, force merge, the plans it reports, and the
+// key-order flag of segment listings.
+#include <algorithm>
+#include <string>
+#include <vector>
+
+#include "engine/test_util.h"
+
+namespace elanus::engine {
+namespace {
+
+using namespace testing;
+
+// Rows with the given ids (in this order); vec encodes the id so moved rows can be checked.
+std::string RowsWithIds(const std::vector<int>& ids) {
+  std::string rows = "[";
+  for (size_t k = 0; k < ids.size(); ++k) {
+    const std::string id = std::to_string(ids[k]);
+    rows += (k > 0 ? "," : "") + std::string(R"({"id": )") + id + R"(, "vec": [)" + id +
+            R"(, 1, 0, 0], "tag": "t)" + id + "\"}";
+  }
+  return rows + "]";
+}
+
+std::vector<int> Range(int from, int to, int step = 1) {
+  std::vector<int> v;
+  for (int i = from; step > 0 ? i < to : i > to; i += step) v.push_back(i);
+  return v;
+}
+
+std::vector<SegmentInfo> Sealed(Engine& e) {
+  auto segs = e.ListSegments("default", "c");
+  EXPECT_TRUE(segs.ok()) << segs.status().ToString();
+  std::vector<SegmentInfo> out;
+  if (!segs.ok()) return out;
+  for (const SegmentInfo& s : *segs)
+    if (s.sealed) out.push_back(s);
+  return out;
+}
+
+// Every visible row: id -> vec[0] and tag must still belong together.
+void ExpectRowsIntact(Engine& e, size_t expected_rows) {
+  QueryRequest q;
+  q.collection = "c";
+  q.limit = 16384;
+  q.output_fields = {"id", "vec", "tag"};
+  auto r = e.Query(q);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  const FieldColumn* id = nullptr;
+  const FieldColumn* vec = nullptr;
+  const FieldColumn* tag = nullptr;
+  for (const FieldColumn& f : r->fields) {
+    if (f.name == "id") id = &f;
+    if (f.name == "vec") vec = &f;
+    if (f.name == "tag") tag = &f;
+  }
+  ASSERT_TRUE(id && vec && tag);
+  ASSERT_EQ(id->ints.size(), expected_rows);
+  for (size_t i = 0; i < id->ints.size(); ++i) {
+    EXPECT_EQ(static_cast<int64_t>(vec->floats[i * 4]), id->ints[i]);
+    EXPECT_EQ(tag->strings[i], "t" + std::to_string(id->ints[i]));
+  }
+}
+
+class CompactionTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    e_ = MustOpen(Options(dir_.path()));
+    ASSERT_TRUE(e_);
+    ASSERT_OK(e_->CreateCollection("default", BasicSchema("c")));
+  }
+  void InsertAndFlush(const std::vector<int>& ids) {
+    ASSERT_OK(e_->InsertRows("default", "c", "", RowsWithIds(ids)).status());
+    ASSERT_OK(e_->Flush("default", "c"));
+  }
+  TempDir dir_;
+  std::unique_ptr<Engine> e_;
+};
+
+TEST_F(CompactionTest, SegmentsReportWhetherTheirRowsAreInKeyOrder) {
+  InsertAndFlush(Range(0, 50));         // ascending
+  InsertAndFlush(Range(199, 100, -1));  // descending
+  std::vector<SegmentInfo> segs = Sealed(*e_);
+  ASSERT_EQ(segs.size(), 2u);
+  std::sort(segs.begin(), segs.end(),
+            [](const SegmentInfo& a, const SegmentInfo& b) { return a.id < b.id; });
+  EXPECT_TRUE(segs[0].sorted);
+  EXPECT_FALSE(segs[1].sorted);
+  // Growing segments never claim an order.
+  ASSERT_OK(e_->InsertRows("default", "c", "", RowsWithIds({500, 501})).status());
+  ASSERT_OK_AND_ASSIGN(auto all, e_->ListSegments("default", "c"));
+  for (const SegmentInfo& s : all) EXPECT_TRUE(s.sealed || !s.sorted);
+}
+
+TEST_F(CompactionTest, MergedSegmentsAreInKeyOrderAndPlansNameTheirSources) {
+  InsertAndFlush({5, 1, 9, 3});
+  InsertAndFlush({8, 2, 7});
+  InsertAndFlush({6, 4, 0});
+  std::vector<int64_t> sources;
+  for (const SegmentInfo& s : Sealed(*e_)) sources.push_back(s.id);
+  ASSERT_EQ(sources.size(), 3u);
+  ASSERT_OK(e_->Delete("default", "c", "", PrimaryKeys{{7}, {}}).status());
+
+  ASSERT_OK_AND_ASSIGN(auto plans, e_->Compact("default", "c", CompactOptions{}));
+  ASSERT_EQ(plans.size(), 1u);
+  std::vector<int64_t> got = plans[0].sources;
+  std::sort(got.begin(), got.end());
+  std::sort(sources.begin(), sources.end());
+  EXPECT_EQ(got, sources);
+  std::vector<SegmentInfo> after = Sealed(*e_);
+  ASSERT_EQ(after.size(), 1u);
+  EXPECT_EQ(after[0].id, plans[0].target);
+  EXPECT_EQ(after[0].rows, 9u);  // the deleted row is gone
+  EXPECT_TRUE(after[0].sorted);
+  ExpectRowsIntact(*e_, 9);
+
+  // Rows moved: deletes and upserts still find them, and everything survives a reopen.
+  ASSERT_OK(e_->Delete("default", "c", "", PrimaryKeys{{0, 9}, {}}).status());
+  ASSERT_OK(e_->UpsertRows("default", "c", "", RowsWithIds({4})).status());
+  ExpectRowsIntact(*e_, 7);
+  e_.reset();
+  e_ = MustOpen(Options(dir_.path()));
+  ASSERT_TRUE(e_);
+  ExpectRowsIntact(*e_, 7);
+}
+
+TEST_F(CompactionTest, VarcharKeysAreOrderedToo) {
+  CollectionSchema s = BasicSchema("v");
+  s.fields[0].type = DataType::kVarChar;
+  s.fields[0].max_length = 16;
+  ASSERT_OK(e_->CreateCollection("default", s));
+  ASSERT_OK(e_->InsertRows("default", "v", "", R"([{"id": "pear", "vec": [1,0,0,0]},
+      {"id": "apple", "vec": [2,0,0,0]}])")
+                .status());
+  ASSERT_OK(e_->Flush("default", "v"));
+  ASSERT_OK(e_->InsertRows("default", "v", "", R"([{"id": "fig", "vec": [3,0,0,0]}])").status());
+  ASSERT_OK(e_->Flush("default", "v"));
+  ASSERT_OK_AND_ASSIGN(auto plans, e_->Compact("default", "v", CompactOptions{}));
+  ASSERT_EQ(plans.size(), 1u);
+  ASSERT_OK_AND_ASSIGN(auto segs, e_->ListSegments("default", "v"));
+  ASSERT_EQ(segs.size(), 1u);
+  EXPECT_TRUE(segs[0].sorted);
+  QueryRequest q;
+  q.collection = "v";
+  q.filter = "id in ['apple', 'fig', 'pear']";
+  q.output_fields = {"id", "vec"};
+  ASSERT_OK_AND_ASSIGN(auto r, e_->Query(q));
+  ASSERT_EQ(r.fields[0].strings.size(), 3u);
+  for (size_t i = 0; i < 3; ++i) {
+    const std::string& id = r.fields[0].strings[i];
+    const float v = r.fields[1].floats[i * 4];
+    EXPECT_EQ(v, id == "pear" ? 1.0f : id == "apple" ? 2.0f : 3.0f) << id;
+  }
+}
+
+TEST_F(CompactionTest, ForceMergeCoversEveryLoneSegment) {
+  InsertAndFlush(Range(0, 20));  // alone and sorted: reported as its own target
+  // A plain compaction leaves a lone clean segment alone and reports nothing.
+  ASSERT_OK_AND_ASSIGN(auto none, e_->Compact("default", "c", CompactOptions{}));
+  EXPECT_TRUE(none.empty());
+  const int64_t sorted_id = Sealed(*e_)[0].id;
+  CompactOptions force;
+  force.force_merge = true;
+  ASSERT_OK_AND_ASSIGN(auto plans, e_->Compact("default", "c", force));
+  ASSERT_EQ(plans.size(), 1u);
+  EXPECT_EQ(plans[0].sources, std::vector<int64_t>{sorted_id});
+  EXPECT_EQ(plans[0].target, sorted_id);
+
+  // A lone unsorted segment is rewritten in key order.
+  CollectionSchema s = BasicSchema("d");
+  ASSERT_OK(e_->CreateCollection("default", s));
+  ASSERT_OK(e_->InsertRows("default", "d", "", RowsWithIds(Range(30, 0, -1))).status());
+  ASSERT_OK(e_->Flush("default", "d"));
+  ASSERT_OK_AND_ASSIGN(auto before, e_->ListSegments("default", "d"));
+  ASSERT_EQ(before.size(), 1u);
+  EXPECT_FALSE(before[0].sorted);
+  ASSERT_OK_AND_ASSIGN(auto plans2, e_->Compact("default", "d", force));
+  ASSERT_EQ(plans2.size(), 1u);
+  EXPECT_EQ(plans2[0].sources, std::vector<int64_t>{before[0].id});
+  ASSERT_OK_AND_ASSIGN(auto after, e_->ListSegments("default", "d"));
+  ASSERT_EQ(after.size(), 1u);
+  EXPECT_EQ(after[0].id, plans2[0].target);
+  EXPECT_NE(after[0].id, before[0].id);
+  EXPECT_TRUE(after[0].sorted);
+  EXPECT_EQ(after[0].rows, 30u);
+}
+
+}  // namespace
+}  // namespace elanus::engine
