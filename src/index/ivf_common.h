@@ -18,10 +18,31 @@ namespace elanus::index {
 inline constexpr int64_t kIvfMaxNlist = 65536;
 inline constexpr int64_t kIvfDefaultNprobe = 8;
 
-// List ids ordered by the L2 distance of their centroid to q (ties: smaller id). centroids:
-// [lists][dim].
-std::vector<uint32_t> RankIvfLists(const float* centroids, size_t lists, size_t dim,
-                                   const float* q);
+// List ids ordered by a distance (ties: smaller id), sorted lazily: a search needs only the
+// nearest nprobe lists, and sorting all of them cost more than scanning those (measured: 56% of
+// an IVF_FLAT query at nlist 1264, nprobe 8). The ordered prefix grows when a caller reads past
+// it (filtered searches that probe further).
+class IvfListOrder {
+ public:
+  // Orders at least the nearest `first` lists now.
+  IvfListOrder(std::vector<float> dist, size_t first);
+  size_t size() const { return order_.size(); }
+  uint32_t operator[](size_t i) {
+    if (i >= sorted_) Extend(i + 1);
+    return order_[i];
+  }
+
+ private:
+  void Extend(size_t upto);
+  std::vector<float> dist_;
+  std::vector<uint32_t> order_;
+  size_t sorted_ = 0;  // order_[0, sorted_) is final; the rest are all farther, unordered
+};
+
+// Lists by the L2 distance of their centroid to q, at least the nearest `first` ordered now.
+// centroids: [lists][dim].
+IvfListOrder RankIvfLists(const float* centroids, size_t lists, size_t dim, const float* q,
+                          size_t first);
 
 // Parses "nprobe" in [1, nlist] (default min(8, nlist)); `nlist` is the trained list count, or
 // the nlist build parameter before training.
@@ -35,8 +56,8 @@ Status ResolveIvfNprobe(const SearchParams& params, size_t lists, size_t* nprobe
 // an allowed row with internal distance d. Past nprobe lists it keeps probing only while a filter
 // (`filtered`) left fewer than k rows.
 template <typename ScanFn>
-void IvfProbeTopK(const std::vector<uint32_t>& order, size_t nprobe, bool filtered, TopK* top,
-                  size_t k, ScanFn&& scan) {
+void IvfProbeTopK(IvfListOrder& order, size_t nprobe, bool filtered, TopK* top, size_t k,
+                  ScanFn&& scan) {
   auto push = [top](uint32_t row, float d) { top->Push(d, row); };
   for (size_t i = 0; i < order.size(); ++i) {
     if (i >= nprobe && (!filtered || top->size() >= k)) break;
@@ -47,9 +68,9 @@ void IvfProbeTopK(const std::vector<uint32_t>& order, size_t nprobe, bool filter
 // Range probe loop: rows of the first nprobe lists whose score is in range, best first, at most
 // `limit` (<= 0: all).
 template <typename ScanFn>
-void IvfProbeRange(const std::vector<uint32_t>& order, size_t nprobe, MetricType metric,
-                   float radius, std::optional<float> range_filter, int64_t limit,
-                   std::vector<Neighbor>* out, ScanFn&& scan) {
+void IvfProbeRange(IvfListOrder& order, size_t nprobe, MetricType metric, float radius,
+                   std::optional<float> range_filter, int64_t limit, std::vector<Neighbor>* out,
+                   ScanFn&& scan) {
   std::vector<std::pair<float, int64_t>> hits;
   auto push = [&](uint32_t row, float d) {
     if (InRange(metric, ScoreFromDistance(metric, d), radius, range_filter)) {

@@ -208,8 +208,8 @@ Status IvfFlatIndex::Search(const void* query, int64_t k, const Bitset* allowed,
   ToFloatRows(spec_, query, 1, q.data());
   TopK top(static_cast<size_t>(k));
   const QueryPrep prep = Prepare(q.data());
-  const std::vector<uint32_t> order =
-      RankIvfLists(centroids_.data(), lists_.size(), static_cast<size_t>(spec_.dim), q.data());
+  IvfListOrder order = RankIvfLists(centroids_.data(), lists_.size(),
+                                    static_cast<size_t>(spec_.dim), q.data(), nprobe);
   IvfProbeTopK(
       order, nprobe, allowed != nullptr, &top, static_cast<size_t>(k),
       [&](uint32_t l, auto&& push) { ScanList(q.data(), prep, lists_[l], allowed, push); });
@@ -227,8 +227,8 @@ Status IvfFlatIndex::RangeSearch(const void* query, float radius, std::optional<
   if (n_ == 0) return Status::OK();
   std::vector<float> q(static_cast<size_t>(spec_.dim));
   ToFloatRows(spec_, query, 1, q.data());
-  const std::vector<uint32_t> order =
-      RankIvfLists(centroids_.data(), lists_.size(), static_cast<size_t>(spec_.dim), q.data());
+  IvfListOrder order = RankIvfLists(centroids_.data(), lists_.size(),
+                                    static_cast<size_t>(spec_.dim), q.data(), nprobe);
   const QueryPrep prep = Prepare(q.data());
   IvfProbeRange(
       order, nprobe, spec_.metric, radius, range_filter, limit, out,

@@ -2,7 +2,12 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <numeric>
+#include <random>
+
 #include "index/index_registry.h"
+#include "index/ivf_common.h"
 #include "index/test_data.h"
 
 namespace elanus::index {
@@ -10,6 +15,25 @@ namespace {
 
 using testing::BruteForce;
 using testing::Recall;
+
+TEST(IvfListOrderTest, LazyPrefixMatchesAFullSortWithTiesBySmallerId) {
+  std::mt19937 rng(7);
+  std::uniform_int_distribution<int> pick(0, 40);  // few distinct values: many ties
+  for (size_t n : {1u, 2u, 17u, 1000u}) {
+    std::vector<float> dist(n);
+    for (float& d : dist) d = static_cast<float>(pick(rng));
+    std::vector<uint32_t> expect(n);
+    std::iota(expect.begin(), expect.end(), 0);
+    std::sort(expect.begin(), expect.end(), [&](uint32_t a, uint32_t b) {
+      return dist[a] < dist[b] || (dist[a] == dist[b] && a < b);
+    });
+    for (size_t first : {size_t{0}, size_t{1}, size_t{8}, n}) {
+      IvfListOrder order(dist, first);
+      ASSERT_EQ(order.size(), n);
+      for (size_t i = 0; i < n; ++i) ASSERT_EQ(order[i], expect[i]) << "n=" << n << " i=" << i;
+    }
+  }
+}
 
 double MeanRecall(const VectorIndex& index, const testing::Dataset& ds, int64_t nprobe,
                   const Bitset* allowed = nullptr) {

@@ -236,7 +236,7 @@ Status IvfPqIndex::Probe(const void* query, const Bitset* allowed, const SearchP
   const size_t dsub = Dsub(), m = static_cast<size_t>(params_.m);
   std::vector<float> q(dim);
   ToFloatRows(spec_, query, 1, q.data());
-  const std::vector<uint32_t> order = RankIvfLists(centroids_.data(), lists_.size(), dim, q.data());
+  IvfListOrder order = RankIvfLists(centroids_.data(), lists_.size(), dim, q.data(), nprobe);
   const bool l2 = spec_.metric == MetricType::kL2;
   std::vector<float> table(m * ksub_);
   if (!l2) {
@@ -262,7 +262,7 @@ Status IvfPqIndex::Search(const void* query, int64_t k, const Bitset* allowed,
   ELANUS_RETURN_IF_ERROR(CheckSearchArgs(query, k, allowed, n_, out));
   TopK top(static_cast<size_t>(k));
   ELANUS_RETURN_IF_ERROR(
-      Probe(query, allowed, params, out, [&](const auto& order, size_t nprobe, auto&& scan) {
+      Probe(query, allowed, params, out, [&](auto& order, size_t nprobe, auto&& scan) {
         IvfProbeTopK(order, nprobe, allowed != nullptr, &top, static_cast<size_t>(k), scan);
       }));
   top.Drain(spec_.metric, out);
@@ -273,7 +273,7 @@ Status IvfPqIndex::RangeSearch(const void* query, float radius, std::optional<fl
                                int64_t limit, const Bitset* allowed, const SearchParams& params,
                                std::vector<Neighbor>* out) const {
   ELANUS_RETURN_IF_ERROR(CheckSearchArgs(query, 1, allowed, n_, out));
-  return Probe(query, allowed, params, out, [&](const auto& order, size_t nprobe, auto&& scan) {
+  return Probe(query, allowed, params, out, [&](auto& order, size_t nprobe, auto&& scan) {
     IvfProbeRange(order, nprobe, spec_.metric, radius, range_filter, limit, out, scan);
   });
 }
