@@ -96,9 +96,9 @@ struct SegmentInfo {
 
 struct CompactOptions {
   // Force merge (Milvus's compaction with a target size): every sealed segment of a partition is
-  // merged into one (up to Segment::kMaxRows / 2 rows per output), even a lone segment, whose
-  // rows are then rewritten in key order. Default: only groups of several segments, or segments
-  // with deleted rows, are rewritten.
+  // merged (into outputs of up to 4 × EngineOptions::seal_rows rows, the cap of every
+  // compaction), even a lone segment, whose rows are then rewritten in key order. Default: only
+  // groups of several segments, or segments with deleted rows, are rewritten.
   bool force_merge = false;
 };
 

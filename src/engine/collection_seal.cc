@@ -248,9 +248,9 @@ Status Collection::Compact(const CompactOptions& options, std::vector<Compaction
     for (const auto& s : segments_)
       if (s->sealed()) sealed.push_back(s);
   }
-  const size_t max_rows = options.force_merge
-                              ? Segment::kMaxRows / 2
-                              : std::min<size_t>(Segment::kMaxRows / 2, options_->seal_rows * 4);
+  // Outputs are built in memory before they are written, so both kinds of compaction cap them
+  // at four times the seal size.
+  const size_t max_rows = std::min<size_t>(Segment::kMaxRows / 2, options_->seal_rows * 4);
   std::vector<std::shared_ptr<Segment>> removed;
   std::vector<std::pair<std::shared_ptr<Segment>, SegmentMeta>> created;
   std::vector<int64_t> partitions;

@@ -183,8 +183,8 @@ grpc::Status GrpcService::ManualCompaction(grpc::ServerContext* ctx,
                  resp);
   }
   CompactOptions options;
-  // A target size asks for a force merge: every segment of a partition merged into one (Elanus
-  // caps an output at its segment row limit, not at a byte size).
+  // A target size asks for a force merge: every segment of a partition merged (Elanus caps an
+  // output at 4 × the seal size, not at the byte target).
   options.force_merge = req->target_size() > 0;
   auto done = service_->Compact(db, name, options);
   if (!done.ok()) return Reply(done.status(), resp);
