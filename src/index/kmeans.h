@@ -16,7 +16,7 @@ struct KMeansOptions {
 };
 
 // Trains min(k, n) centroids on data [n][dim] (row-major) and returns them as [k'][dim]. Uses
-// k-means++ seeding for k <= 1024 (random distinct rows above), then Lloyd iterations on a random
+// k-means++ seeding for k <= 256 (random distinct rows above), then Lloyd iterations on a random
 // sample; empty clusters are re-seeded from random sample rows. `pool` may be null.
 std::vector<float> TrainKMeans(const float* data, size_t n, size_t dim, size_t k,
                                const KMeansOptions& options, ThreadPool* pool);

@@ -66,6 +66,13 @@ float SparseInnerProduct(const uint32_t* ai, const float* av, size_t an, const u
 void L2SqrBatch(const float* q, const float* base, size_t n, size_t dim, float* out);
 void InnerProductBatch(const float* q, const float* base, size_t n, size_t dim, float* out);
 
+// ---- nearest centroid (k-means assignment, simd/nearest.cc) ------------------------------------
+// rows: [n][dim]; centroids: [k][dim], k > 0; out: [n]. out[i] = the centroid nearest (L2) to row
+// i, found as min over c of |c|^2 - 2 row.c (a register-blocked matrix product): near-ties may
+// resolve differently from comparing L2Sqr values, by rounding; exact ties go to the smaller index.
+void NearestL2(const float* rows, size_t n, const float* centroids, size_t k, size_t dim,
+               uint32_t* out);
+
 // ---- conversions (scalar, exact bit manipulation, round-to-nearest-even) -----------------------
 float F16ToF32(uint16_t h);
 uint16_t F32ToF16(float f);  // overflow -> +-Inf; NaN -> quiet NaN keeping sign
