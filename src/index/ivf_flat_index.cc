@@ -166,16 +166,10 @@ void IvfFlatIndex::ScanList(const float* q, const QueryPrep& prep, const List& l
       const uint32_t row = list.rows[i];
       if (allowed && !allowed->test(row)) continue;
       const uint8_t* c = list.codes.data() + i * dim;
-      float sum = 0;
       if (l2) {
-        for (size_t j = 0; j < dim; ++j) {
-          const float diff = a[j] - static_cast<float>(c[j]) * step[j];
-          sum += diff * diff;
-        }
-        fn(row, sum);
+        fn(row, simd::L2SqrSq8(a, c, step, dim));
       } else {
-        for (size_t j = 0; j < dim; ++j) sum += a[j] * static_cast<float>(c[j]);
-        fn(row, -(prep.ip_const + sum));
+        fn(row, -(prep.ip_const + simd::DotSq8(a, c, dim)));
       }
     }
     return;

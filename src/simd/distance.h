@@ -66,7 +66,13 @@ float SparseInnerProduct(const uint32_t* ai, const float* av, size_t an, const u
 void L2SqrBatch(const float* q, const float* base, size_t n, size_t dim, float* out);
 void InnerProductBatch(const float* q, const float* base, size_t n, size_t dim, float* out);
 
-// ---- nearest centroid (k-means assignment, simd/nearest.cc) ------------------------------------
+// ---- SQ8 codes (IVF_SQ8 lists, simd/distance_ivf.cc) -------------------------------------------
+// a, step: [dim] floats; codes: [dim] u8. Float accumulation, like the float32 kernels.
+float L2SqrSq8(const float* a, const uint8_t* codes, const float* step,
+               size_t dim);                                      // sum (a_j - codes_j * step_j)^2
+float DotSq8(const float* a, const uint8_t* codes, size_t dim);  // sum a_j * codes_j
+
+// ---- nearest centroid (k-means assignment, simd/distance_ivf.cc) -------------------------------
 // rows: [n][dim]; centroids: [k][dim], k > 0; out: [n]. out[i] = the centroid nearest (L2) to row
 // i, found as min over c of |c|^2 - 2 row.c (a register-blocked matrix product): near-ties may
 // resolve differently from comparing L2Sqr values, by rounding; exact ties go to the smaller index.

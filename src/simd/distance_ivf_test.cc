@@ -1,7 +1,8 @@
-// NearestL2 against a brute-force scan with the reference L2 kernel, on every SIMD target.
+// The IVF kernels (NearestL2, SQ8 codes) against scalar definitions, on every SIMD target.
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <random>
 #include <vector>
@@ -60,6 +61,29 @@ TEST(NearestL2Test, ExactTiesGoToTheSmallerIndex) {
     NearestL2(rows.data(), 2, cents.data(), k, dim, got.data());
     EXPECT_EQ(got[0], 3u);
     EXPECT_EQ(got[1], 3u);
+  });
+}
+
+TEST(Sq8KernelTest, MatchTheScalarDefinitionAtEveryDim) {
+  ForEachTarget([] {
+    std::mt19937 rng(5);
+    std::uniform_int_distribution<int> byte(0, 255);
+    for (size_t dim : kDims) {
+      const std::vector<float> a = Random(dim, &rng);
+      const std::vector<float> step = Random(dim, &rng);
+      std::vector<uint8_t> codes(dim);
+      for (uint8_t& c : codes) c = static_cast<uint8_t>(byte(rng));
+      double l2 = 0, dot = 0, mag = 0;
+      for (size_t j = 0; j < dim; ++j) {
+        const double d = a[j] - static_cast<double>(codes[j]) * step[j];
+        l2 += d * d;
+        dot += static_cast<double>(a[j]) * codes[j];
+        mag += std::abs(static_cast<double>(a[j]) * codes[j]);
+      }
+      const double tol = 1e-5 * static_cast<double>(dim);
+      EXPECT_NEAR(L2SqrSq8(a.data(), codes.data(), step.data(), dim), l2, tol * (1 + l2)) << dim;
+      EXPECT_NEAR(DotSq8(a.data(), codes.data(), dim), dot, tol * (1 + mag)) << dim;
+    }
   });
 }
 

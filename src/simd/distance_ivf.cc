@@ -1,11 +1,12 @@
-// Nearest-centroid assignment (the k-means / IVF build hot loop) as a register-blocked matrix
+// Kernels of the IVF indexes: SQ8 list scans (u8 codes with a per-dimension step) and
+// nearest-centroid assignment (the k-means / IVF build hot loop) as a register-blocked matrix
 // product: |x - c|^2 = |x|^2 + |c|^2 - 2 x.c, and |x|^2 does not change the argmin. Centroids are
 // packed transposed in panels of W = kPanelVecs * Lanes centroids ([dim][W] per panel), so each
 // step broadcasts one coordinate of kRowBlock rows and multiplies it into W centroids: every load
 // feeds several FMAs, where one L2Sqr per (row, centroid) pair would be bound by loads.
 // Compiled once per Highway target (foreach_target re-includes this file).
 #undef HWY_TARGET_INCLUDE
-#define HWY_TARGET_INCLUDE "simd/nearest.cc"
+#define HWY_TARGET_INCLUDE "simd/distance_ivf.cc"
 #include "hwy/foreach_target.h"  // IWYU pragma: keep
 // Must come after foreach_target.h.
 #include <algorithm>
@@ -116,12 +117,74 @@ void NearestL2Impl(const float* HWY_RESTRICT rows, size_t n, const float* HWY_RE
   }
 }
 
+// ---- SQ8 codes: u8 per dimension, value = code * step[j] (+ a per-dimension offset the caller
+// folded into a) ----
+
+HWY_INLINE VF LoadCodes(DF df, const uint8_t* p) {
+  const hn::Rebind<uint8_t, DF> du8;
+  const hn::Rebind<int32_t, DF> di32;
+  return hn::ConvertTo(df, hn::PromoteTo(di32, hn::LoadU(du8, p)));
+}
+
+// sum_j (a_j - codes_j * step_j)^2 (kL2) or sum_j a_j * codes_j.
+template <bool kL2>
+HWY_INLINE float CodeReduce(const float* HWY_RESTRICT a, const uint8_t* HWY_RESTRICT codes,
+                            const float* HWY_RESTRICT step, size_t dim) {
+  const DF df;
+  const size_t N = hn::Lanes(df);
+  VF s0 = hn::Zero(df), s1 = hn::Zero(df);
+  auto term = [&](size_t j, VF acc) {
+    const VF c = LoadCodes(df, codes + j);
+    if constexpr (kL2) {
+      const VF d = hn::NegMulAdd(c, hn::LoadU(df, step + j), hn::LoadU(df, a + j));
+      return hn::MulAdd(d, d, acc);
+    } else {
+      return hn::MulAdd(hn::LoadU(df, a + j), c, acc);
+    }
+  };
+  size_t j = 0;
+  if (dim >= 2 * N) {
+    for (; j <= dim - 2 * N; j += 2 * N) {
+      s0 = term(j, s0);
+      s1 = term(j + N, s1);
+    }
+  }
+  for (; j + N <= dim; j += N) s0 = term(j, s0);
+  float sum = hn::GetLane(hn::SumOfLanes(df, hn::Add(s0, s1)));
+  for (; j < dim; ++j) {  // tail: nothing is read past the end of any input
+    const float c = static_cast<float>(codes[j]);
+    if constexpr (kL2) {
+      const float d = a[j] - c * step[j];
+      sum += d * d;
+    } else {
+      sum += a[j] * c;
+    }
+  }
+  return sum;
+}
+
+float L2SqrSq8Impl(const float* a, const uint8_t* codes, const float* step, size_t dim) {
+  return CodeReduce<true>(a, codes, step, dim);
+}
+float DotSq8Impl(const float* a, const uint8_t* codes, size_t dim) {
+  return CodeReduce<false>(a, codes, nullptr, dim);
+}
+
 }  // namespace elanus::simd::HWY_NAMESPACE
 HWY_AFTER_NAMESPACE();
 
 #if HWY_ONCE
 namespace elanus::simd {
 HWY_EXPORT(NearestL2Impl);
+HWY_EXPORT(L2SqrSq8Impl);
+HWY_EXPORT(DotSq8Impl);
+
+float L2SqrSq8(const float* a, const uint8_t* codes, const float* step, size_t dim) {
+  return HWY_DYNAMIC_DISPATCH(L2SqrSq8Impl)(a, codes, step, dim);
+}
+float DotSq8(const float* a, const uint8_t* codes, size_t dim) {
+  return HWY_DYNAMIC_DISPATCH(DotSq8Impl)(a, codes, dim);
+}
 
 void NearestL2(const float* rows, size_t n, const float* centroids, size_t k, size_t dim,
                uint32_t* out) {
