@@ -152,15 +152,12 @@ Status BinIvfFlatIndex::ResolveNprobe(const SearchParams& params, size_t* nprobe
   return Status::OK();
 }
 
-std::vector<uint32_t> BinIvfFlatIndex::RankLists(const uint8_t* q) const {
-  std::vector<std::pair<uint32_t, uint32_t>> d(lists_.size());
+IvfListOrder BinIvfFlatIndex::RankLists(const uint8_t* q, size_t first) const {
+  std::vector<float> d(lists_.size());  // Hamming distances: exact in float
   for (size_t c = 0; c < lists_.size(); ++c) {
-    d[c] = {simd::Hamming(q, centroids_.data() + c * bytes_, bytes_), static_cast<uint32_t>(c)};
+    d[c] = static_cast<float>(simd::Hamming(q, centroids_.data() + c * bytes_, bytes_));
   }
-  std::sort(d.begin(), d.end());
-  std::vector<uint32_t> order(d.size());
-  for (size_t i = 0; i < d.size(); ++i) order[i] = d[i].second;
-  return order;
+  return IvfListOrder(std::move(d), first);
 }
 
 template <typename Fn>
@@ -182,7 +179,7 @@ Status BinIvfFlatIndex::Search(const void* query, int64_t k, const Bitset* allow
   if (n_ == 0) return Status::OK();
   const auto* q = static_cast<const uint8_t*>(query);
   TopK top(static_cast<size_t>(k));
-  const std::vector<uint32_t> order = RankLists(q);
+  IvfListOrder order = RankLists(q, nprobe);
   for (size_t i = 0; i < order.size(); ++i) {
     if (i >= nprobe && (allowed == nullptr || top.size() >= static_cast<size_t>(k))) break;
     ScanList(q, lists_[order[i]], allowed, [&](uint32_t row, float d) { top.Push(d, row); });
@@ -200,7 +197,7 @@ Status BinIvfFlatIndex::RangeSearch(const void* query, float radius,
   ELANUS_RETURN_IF_ERROR(ResolveNprobe(params, &nprobe));
   out->clear();
   const auto* q = static_cast<const uint8_t*>(query);
-  const std::vector<uint32_t> order = RankLists(q);
+  IvfListOrder order = RankLists(q, nprobe);
   std::vector<std::pair<float, int64_t>> hits;
   for (size_t i = 0; i < std::min(nprobe, order.size()); ++i) {
     ScanList(q, lists_[order[i]], allowed, [&](uint32_t row, float d) {

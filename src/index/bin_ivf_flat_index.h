@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "index/ivf_common.h"
 #include "index/ivf_flat_index.h"
 #include "index/vector_index.h"
 
@@ -52,7 +53,8 @@ class BinIvfFlatIndex final : public VectorIndex {
   uint32_t Nearest(const uint8_t* x) const;
   float Distance(const uint8_t* a, const uint8_t* b) const;
   Status ResolveNprobe(const SearchParams& params, size_t* nprobe) const;
-  std::vector<uint32_t> RankLists(const uint8_t* q) const;
+  // Lists by the Hamming distance of their centroid to q; the nearest `first` ordered now.
+  IvfListOrder RankLists(const uint8_t* q, size_t first) const;
   template <typename Fn>
   void ScanList(const uint8_t* q, const List& list, const Bitset* allowed, Fn&& fn) const;
 
