@@ -120,6 +120,9 @@ TEST_F(IndexIntegrationTest, HnswBuildsInBackgroundAndKeepsRecallUnderFiltersAnd
   for (int i = 0; i < kRows; i += 3) del.ints.push_back(i);
   ASSERT_OK(e_->Delete("default", "c", "", del).status());
   EXPECT_GE(Recall([](int i) { return i % 3 != 0; }, "", {{"ef", "64"}}), 0.9);
+  // Filter and deletes together: the filter's rows minus the deleted ones.
+  EXPECT_GE(Recall([](int i) { return i % 3 != 0 && i % 100 < 10; }, "n < 10", {{"ef", "64"}}),
+            0.9);
   // New rows are visible at once (growing segments are searched exactly).
   FieldColumn id{.name = "id", .type = DataType::kInt64, .ints = {100000}};
   FieldColumn vec{.name = "vec", .type = DataType::kFloatVector, .dim = kDim};

@@ -1,6 +1,7 @@
 // Exact (FLAT) search: every visible row of every segment is scored; per-task top-k heaps are
 // merged deterministically (score, then smaller primary key).
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <cstring>
 #include <optional>
@@ -339,18 +340,33 @@ Result<SearchResult> ExecuteSearch(const CollectionSchema& schema, const SearchR
     const types::ChunkView& c = sr.snap.chunks[0];
     const types::ColumnView& pk = c.columns[pk_pos];
     const Bitset* bits = filter != nullptr ? &(*filter)[task.seg] : nullptr;
-    // Rows the index may return: visible at ts and passing the filter. Skipped entirely when every
-    // row is visible and there is no filter.
+    // Rows the index may return: visible at ts and passing the filter. When every row is visible
+    // that is the filter itself (or nothing at all); otherwise only the rows the filter passed are
+    // checked for visibility (a per-row check of a 1M-row segment cost ~3 ms per query).
     std::optional<Bitset> allowed;
-    if (bits != nullptr || sr.segment->has_deletes() || sr.segment->max_ts() > ts) {
-      allowed.emplace(c.rows);
-      for (size_t i = 0; i < c.rows; ++i) {
-        if (c.ts[i] <= ts && sr.segment->DeletedAt(i) > ts && (bits == nullptr || bits->test(i))) {
-          allowed->set(i);
+    const Bitset* allow = bits;
+    const bool all_visible = !sr.segment->has_deletes() && sr.segment->max_ts() <= ts;
+    auto visible = [&](size_t i) { return c.ts[i] <= ts && sr.segment->DeletedAt(i) > ts; };
+    if (!all_visible || (bits != nullptr && bits->size() != c.rows)) {
+      if (bits != nullptr && bits->size() == c.rows) {
+        allowed.emplace(*bits);
+        uint64_t* words = allowed->words();
+        for (size_t w = 0; w < allowed->num_words(); ++w) {
+          for (uint64_t word = words[w]; word != 0; word &= word - 1) {
+            const size_t i = w * 64 + static_cast<size_t>(std::countr_zero(word));
+            if (!visible(i)) allowed->reset(i);
+          }
+        }
+      } else {
+        allowed.emplace(c.rows);
+        for (size_t i = 0; i < c.rows; ++i) {
+          if (visible(i) && (bits == nullptr || (i < bits->size() && bits->test(i)))) {
+            allowed->set(i);
+          }
         }
       }
+      allow = &*allowed;
     }
-    const Bitset* allow = allowed ? &*allowed : nullptr;
     auto& heaps = partial[t];
     std::vector<index::Neighbor> found;
     for (size_t qi = 0; qi < prep.nq; ++qi) {
