@@ -13,11 +13,10 @@
 // are allocated on transparent huge pages (madvise), which removes most TLB misses of the walk.
 //
 // Filtered search (`allowed`): the filter's selectivity is counted first. Below ~3% allowed rows
-// (or when at most ef rows are allowed) the allowed rows are scanned exactly. Between that and 40%
-// the traversal visits allowed nodes only, reaching past disallowed neighbours to their neighbours
-// (ACORN-style two-hop expansion) so the graph stays connected under the filter. Above 40% it
-// traverses all nodes and keeps only allowed ones as results. If a traversal ends with fewer than
-// k results while k rows are allowed, the allowed rows are scanned exactly instead.
+// (or when at most ef rows are allowed) the allowed rows are scanned exactly. Above that the
+// traversal walks all nodes and keeps only allowed ones as results, until it holds ef of them
+// (measured better than an ACORN-style two-hop mode, see hnsw_search.cc). If a traversal ends
+// with fewer than k results while k rows are allowed, the allowed rows are scanned exactly.
 #pragma once
 
 #include <atomic>
@@ -94,7 +93,7 @@ class HnswIndex final : public VectorIndex {
     uint32_t id;
     bool operator<(const Cand& o) const { return d < o.d || (d == o.d && id < o.id); }
   };
-  enum class FilterMode { kNone, kPostFilter, kTwoHop };
+  enum class FilterMode { kNone, kPostFilter };
   struct QueryCtx {
     const float* f;        // float32 query (normalized for COSINE)
     const int8_t* code;    // SQ8 code of the query (sq8 only)

@@ -1,5 +1,5 @@
 // HNSW query-time search: greedy descent through the upper layers, then a beam search on layer 0
-// (unfiltered, post-filtered or two-hop filtered), with an exact-scan fallback for selective
+// (unfiltered or post-filtered), with an exact-scan fallback for selective
 // filters. The graph is immutable during searches, so no locks are taken here.
 #include <algorithm>
 #include <cmath>
@@ -14,10 +14,12 @@
 namespace elanus::index {
 namespace {
 
-// Below this allowed fraction the allowed rows are scanned exactly; below kTwoHopFraction the
-// traversal only visits allowed nodes, expanding through disallowed neighbours.
+// Below this allowed fraction the allowed rows are scanned exactly; above it the traversal visits
+// every node and keeps the allowed ones (post-filter). An ACORN-style two-hop mode (visit allowed
+// nodes only, reaching past disallowed neighbours) was used between 3% and 40% until measured
+// worse than post-filtering at equal QPS at 3.1%, 5%, 10% and 30% (100k x 128, uncorrelated
+// filters; e.g. 5%: recall 0.961 at 3,747 QPS vs 0.969 at 7,130), and removed.
 constexpr double kExactScanFraction = 0.03;
-constexpr double kTwoHopFraction = 0.4;
 
 inline void Prefetch(const void* p) { __builtin_prefetch(p, 0, 3); }
 
@@ -158,37 +160,18 @@ void HnswIndex::SearchLayer0(const QueryCtx& q, Cand ep, size_t ef, const Bitset
     const uint32_t cnt = ll[0];
     if (cnt == 0) continue;
     for (uint32_t i = 0; i < cnt; ++i) Prefetch(visited->MarkPtr(ll[1 + i]));
-    if constexpr (kMode != FilterMode::kTwoHop) {
-      // Collect the unvisited neighbours first, then keep several of their payloads in flight
-      // (memory-level parallelism: a node's payload is usually a DRAM miss).
-      uint32_t todo[4097];
-      uint32_t m = 0;
-      for (uint32_t i = 0; i < cnt; ++i) {
-        const uint32_t nb = ll[1 + i];
-        if (!visited->TestAndMark(nb)) todo[m++] = nb;
-      }
-      for (uint32_t j = 0; j < std::min(m, kPrefetchAhead); ++j) PrefetchPayload(todo[j]);
-      for (uint32_t j = 0; j < m; ++j) {
-        if (j + kPrefetchAhead < m) PrefetchPayload(todo[j + kPrefetchAhead]);
-        consider(todo[j], kMode == FilterMode::kNone || allowed->test(todo[j]));
-      }
-    } else {  // kTwoHop: only allowed nodes are scored; reach past disallowed ones
-      for (uint32_t i = 0; i < cnt; ++i) {
-        const uint32_t nb = ll[1 + i];
-        if (visited->TestAndMark(nb)) continue;
-        if (allowed->test(nb)) {
-          PrefetchPayload(nb);
-          consider(nb, true);
-          continue;
-        }
-        const uint32_t* l2 = Links0(nb);
-        const uint32_t cnt2 = l2[0];
-        for (uint32_t j = 0; j < cnt2; ++j) {
-          const uint32_t nn = l2[1 + j];
-          if (!allowed->test(nn) || visited->TestAndMark(nn)) continue;
-          consider(nn, true);
-        }
-      }
+    // Collect the unvisited neighbours first, then keep several of their payloads in flight
+    // (memory-level parallelism: a node's payload is usually a DRAM miss).
+    uint32_t todo[4097];
+    uint32_t m = 0;
+    for (uint32_t i = 0; i < cnt; ++i) {
+      const uint32_t nb = ll[1 + i];
+      if (!visited->TestAndMark(nb)) todo[m++] = nb;
+    }
+    for (uint32_t j = 0; j < std::min(m, kPrefetchAhead); ++j) PrefetchPayload(todo[j]);
+    for (uint32_t j = 0; j < m; ++j) {
+      if (j + kPrefetchAhead < m) PrefetchPayload(todo[j + kPrefetchAhead]);
+      consider(todo[j], kMode == FilterMode::kNone || allowed->test(todo[j]));
     }
   }
   std::sort_heap(result->begin(), result->end());
@@ -205,9 +188,6 @@ void HnswIndex::Traverse(const QueryCtx& q, FilterMode mode, size_t ef, const Bi
       break;
     case FilterMode::kPostFilter:
       SearchLayer0<FilterMode::kPostFilter, kSq>(q, ep, ef, allowed, visited.get(), result);
-      break;
-    case FilterMode::kTwoHop:
-      SearchLayer0<FilterMode::kTwoHop, kSq>(q, ep, ef, allowed, visited.get(), result);
       break;
   }
   ReleaseVisited(std::move(visited));
@@ -252,7 +232,7 @@ void HnswIndex::SearchInternalRaw(const float* q, size_t k, size_t ef, const Bit
       ExactScan(q, ef, allowed, result);
       return;
     }
-    mode = fraction < kTwoHopFraction ? FilterMode::kTwoHop : FilterMode::kPostFilter;
+    mode = FilterMode::kPostFilter;
   }
   QueryCtx ctx{q, nullptr, nullptr, 0};
   if (params_.sq8) {
