@@ -201,6 +201,13 @@ std::shared_ptr<Segment> Collection::MergeInKeyOrder(
       return a.chunk->columns[pk].var[a.i] < b.chunk->columns[pk].var[b.i];
     });
   }
+  // A column has validity bytes in the output if any source chunk has them (a chunk whose values
+  // are all valid may carry none); rows from chunks without them are valid.
+  std::vector<bool> with_valid(schema_.fields.size(), false);
+  for (const Segment::Snapshot& snap : snaps)
+    for (const types::ChunkView& c : snap.chunks)
+      for (size_t p = 0; p < schema_.fields.size(); ++p)
+        if (c.columns[p].valid != nullptr) with_valid[p] = true;
   auto merged = std::make_shared<Segment>(static_cast<int64_t>(clock_->Now()), pid, &schema_);
   constexpr size_t kBatchRows = 4096;  // bounds the copy held in memory at once
   for (size_t begin = 0; begin < rows.size(); begin += kBatchRows) {
@@ -220,7 +227,7 @@ std::shared_ptr<Segment> Collection::MergeInKeyOrder(
           b.columns[p].fixed.append(reinterpret_cast<const char*>(cv.fixed + i * wdt), wdt);
         else
           b.columns[p].var.emplace_back(cv.var[i]);
-        if (cv.valid) b.columns[p].valid.push_back(cv.valid[i]);
+        if (with_valid[p]) b.columns[p].valid.push_back(cv.valid ? cv.valid[i] : 1);
       }
       ++b.num_rows;
     }

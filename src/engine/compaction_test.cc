@@ -124,6 +124,32 @@ TEST_F(CompactionTest, MergedSegmentsAreInKeyOrderAndPlansNameTheirSources) {
   ExpectRowsIntact(*e_, 7);
 }
 
+TEST_F(CompactionTest, NullsSurviveAMergeOfSegmentsWithAndWithoutNulls) {
+  InsertAndFlush({4, 2});  // every tag set
+  ASSERT_OK(e_->InsertRows("default", "c", "",
+                           R"([{"id": 3, "vec": [3,1,0,0], "tag": null},
+                               {"id": 1, "vec": [1,1,0,0], "tag": "t1"}])")
+                .status());
+  ASSERT_OK(e_->Flush("default", "c"));
+  ASSERT_OK_AND_ASSIGN(auto plans, e_->Compact("default", "c", CompactOptions{}));
+  ASSERT_EQ(plans.size(), 1u);
+  QueryRequest q;
+  q.collection = "c";
+  q.filter = "id >= 0";
+  q.output_fields = {"id", "tag"};
+  ASSERT_OK_AND_ASSIGN(auto r, e_->Query(q));
+  const FieldColumn& ids = r.fields[0].name == "id" ? r.fields[0] : r.fields[1];
+  const FieldColumn& tags = r.fields[0].name == "id" ? r.fields[1] : r.fields[0];
+  ASSERT_EQ(ids.ints.size(), 4u);
+  for (size_t i = 0; i < 4; ++i) {
+    const bool is_null = !tags.valid.empty() && tags.valid[i] == 0;
+    EXPECT_EQ(is_null, ids.ints[i] == 3) << ids.ints[i];
+    if (!is_null) {
+      EXPECT_EQ(tags.strings[i], "t" + std::to_string(ids.ints[i]));
+    }
+  }
+}
+
 TEST_F(CompactionTest, VarcharKeysAreOrderedToo) {
   CollectionSchema s = BasicSchema("v");
   s.fields[0].type = DataType::kVarChar;
