@@ -1,4 +1,5 @@
 // Scalar float16 / bfloat16 conversions by bit manipulation (round-to-nearest-even).
+#include <cmath>
 #include <cstdint>
 #include <cstring>
 
@@ -64,6 +65,90 @@ uint16_t F32ToBF16(float f) {
   if ((x & 0x7FFFFFFFu) > 0x7F800000u) return static_cast<uint16_t>((x >> 16) | 0x40);  // quiet NaN
   const uint32_t rounding = 0x7FFF + ((x >> 16) & 1);  // ties to even
   return static_cast<uint16_t>((x + rounding) >> 16);  // overflow carries into Inf: correct
+}
+
+size_t RowTypeBytes(RowType t) {
+  switch (t) {
+    case RowType::kF16:
+    case RowType::kBF16:
+      return 2;
+    case RowType::kI8:
+    case RowType::kU8:
+      return 1;
+    case RowType::kF32:
+      break;
+  }
+  return 4;
+}
+
+const char* RowTypeName(RowType t) {
+  switch (t) {
+    case RowType::kF16:
+      return "float16";
+    case RowType::kBF16:
+      return "bfloat16";
+    case RowType::kI8:
+      return "int8";
+    case RowType::kU8:
+      return "uint8";
+    case RowType::kF32:
+      break;
+  }
+  return "float32";
+}
+
+bool RowTypeFits(const float* v, size_t n, RowType t) {
+  for (size_t i = 0; i < n; ++i) {
+    const float x = v[i];
+    bool ok = false;
+    switch (t) {
+      case RowType::kF32:
+        ok = x == x;
+        break;
+      case RowType::kF16:
+        ok = F16ToF32(F32ToF16(x)) == x;
+        break;
+      case RowType::kBF16:
+        ok = BF16ToF32(F32ToBF16(x)) == x;
+        break;
+      case RowType::kI8:
+        ok = x >= -128.0f && x <= 127.0f && std::floor(x) == x;
+        break;
+      case RowType::kU8:
+        ok = x >= 0.0f && x <= 255.0f && std::floor(x) == x;
+        break;
+    }
+    if (!ok) return false;
+  }
+  return true;
+}
+
+void EncodeRow(const float* v, size_t n, RowType t, void* out) {
+  switch (t) {
+    case RowType::kF32:
+      std::memcpy(out, v, n * sizeof(float));
+      return;
+    case RowType::kF16:
+    case RowType::kBF16: {
+      auto* o = static_cast<uint16_t*>(out);
+      for (size_t i = 0; i < n; ++i) o[i] = t == RowType::kF16 ? F32ToF16(v[i]) : F32ToBF16(v[i]);
+      return;
+    }
+    case RowType::kI8: {
+      auto* o = static_cast<int8_t*>(out);
+      for (size_t i = 0; i < n; ++i) {
+        o[i] = static_cast<int8_t>(std::fmax(-128.0f, std::fmin(127.0f, std::nearbyint(v[i]))));
+      }
+      return;
+    }
+    case RowType::kU8: {
+      auto* o = static_cast<uint8_t*>(out);
+      for (size_t i = 0; i < n; ++i) {
+        o[i] = static_cast<uint8_t>(std::fmax(0.0f, std::fmin(255.0f, std::nearbyint(v[i]))));
+      }
+      return;
+    }
+  }
 }
 
 }  // namespace elanus::simd

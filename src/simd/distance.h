@@ -28,6 +28,11 @@ namespace elanus::simd {
 // ---- float32 ----------------------------------------------------------------------------------
 // a, b: [dim] floats.
 float L2Sqr(const float* a, const float* b, size_t dim);  // sum (a_i - b_i)^2
+// L2Sqr that may stop early: returns exactly L2Sqr(a, b, dim) when that is < bound; otherwise
+// some value >= bound (a partial sum; the true distance is at least that large). The partial
+// sums are compared with `bound` every 64 floats, so rows whose leading components already
+// exceed it cost a fraction of a full distance (graph search rejects most candidates).
+float L2SqrBounded(const float* a, const float* b, size_t dim, float bound);
 float InnerProduct(const float* a, const float* b, size_t dim);
 float Norm(const float* a, size_t dim);  // sqrt(sum a_i^2)
 
@@ -58,6 +63,22 @@ float Jaccard(const uint8_t* a, const uint8_t* b, size_t nbytes);
 // 0.
 float SparseInnerProduct(const uint32_t* ai, const float* av, size_t an, const uint32_t* bi,
                          const float* bv, size_t bn);
+
+// ---- stored rows: a float32 query against a row kept in a narrower exact format ---------------
+// Indexes keep a row in the narrowest format that holds each of its float32 values exactly
+// (RowTypeFits). The kernels widen the row exactly and compute as the float32 kernels do:
+// L2SqrBoundedRow(q, row, t, ...) == L2SqrBounded(q, decoded row, ...) and likewise
+// InnerProductRow == InnerProduct, bit for bit.
+enum class RowType : uint8_t { kF32 = 0, kF16 = 1, kBF16 = 2, kI8 = 3, kU8 = 4 };
+size_t RowTypeBytes(RowType t);  // bytes per component
+const char* RowTypeName(RowType t);
+// True when every v[i] (i < n) survives the round trip through t exactly (NaN never does).
+bool RowTypeFits(const float* v, size_t n, RowType t);
+// out: [n * RowTypeBytes(t)]; values must fit (RowTypeFits), others are converted lossily.
+void EncodeRow(const float* v, size_t n, RowType t, void* out);
+void DecodeRow(const void* row, RowType t, size_t dim, float* out);  // out: [dim]
+float L2SqrBoundedRow(const float* q, const void* row, RowType t, size_t dim, float bound);
+float InnerProductRow(const float* q, const void* row, RowType t, size_t dim);
 
 // ---- batch: one query against n rows ----------------------------------------------------------
 // q: [dim]; base: [n][dim] row-major, row i at base + i * dim; out: [n], out[i] = distance(q, row
@@ -102,6 +123,7 @@ void ForceTargetForTest(int64_t target);
 
 namespace ref {
 float L2Sqr(const float* a, const float* b, size_t dim);
+float L2SqrBounded(const float* a, const float* b, size_t dim, float bound);
 float InnerProduct(const float* a, const float* b, size_t dim);
 float Norm(const float* a, size_t dim);
 float L2SqrF16(const uint16_t* a, const uint16_t* b, size_t dim);

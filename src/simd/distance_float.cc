@@ -63,6 +63,25 @@ struct F16 {
   }
 };
 
+// Integer formats (stored rows whose values are small integers): exact widening to float.
+struct U8 {
+  using T = uint8_t;
+  static HWY_INLINE VF Load(DF df, const uint8_t* p) {
+    const hn::RebindToSigned<DF> di32;
+    const hn::Rebind<uint8_t, DF> du8;
+    return hn::ConvertTo(df, hn::PromoteTo(di32, hn::LoadU(du8, p)));
+  }
+};
+
+struct I8 {
+  using T = int8_t;
+  static HWY_INLINE VF Load(DF df, const int8_t* p) {
+    const hn::RebindToSigned<DF> di32;
+    const hn::Rebind<int8_t, DF> di8;
+    return hn::ConvertTo(df, hn::PromoteTo(di32, hn::LoadU(di8, p)));
+  }
+};
+
 // ---- reductions over one or two vectors ---------------------------------------------------------
 
 struct DotOp {
@@ -125,6 +144,105 @@ HWY_INLINE float Reduce(const typename Fmt::T* HWY_RESTRICT a,
 float L2SqrF32Impl(const float* a, const float* b, size_t dim) {
   return Reduce<F32, L2Op, false>(a, b, dim);
 }
+
+// L2Sqr of a float32 query and a stored row of format Fmt, with early termination. For F32 it
+// uses the same four accumulators and order as Reduce<F32, L2Op>, so an unterminated result is
+// bit-identical to L2SqrF32Impl; for narrower formats it equals the F32 kernel on the widened row
+// (widening is exact). Every kCheckFloats components the partial sum (a lower bound of the full
+// sum: every term is >= 0) is compared with `bound`.
+constexpr size_t kCheckFloats = 64;
+template <class Fmt>
+HWY_INLINE float L2Bounded(const float* HWY_RESTRICT a, const typename Fmt::T* HWY_RESTRICT b,
+                           size_t dim, float bound) {
+  using T = typename Fmt::T;
+  const DF df;
+  const size_t N = hn::Lanes(df);
+  const size_t block = 4 * N;
+  const size_t blocks_per_check = block >= kCheckFloats ? 1 : kCheckFloats / block;
+  VF s0 = hn::Zero(df), s1 = hn::Zero(df), s2 = hn::Zero(df), s3 = hn::Zero(df);
+  size_t i = 0;
+  size_t since_check = 0;
+  for (; i + block <= dim; i += block) {
+    s0 = L2Op::Step(hn::LoadU(df, a + i), Fmt::Load(df, b + i), s0);
+    s1 = L2Op::Step(hn::LoadU(df, a + i + N), Fmt::Load(df, b + i + N), s1);
+    s2 = L2Op::Step(hn::LoadU(df, a + i + 2 * N), Fmt::Load(df, b + i + 2 * N), s2);
+    s3 = L2Op::Step(hn::LoadU(df, a + i + 3 * N), Fmt::Load(df, b + i + 3 * N), s3);
+    if (++since_check == blocks_per_check && i + block < dim) {
+      since_check = 0;
+      const float partial =
+          hn::GetLane(hn::SumOfLanes(df, hn::Add(hn::Add(s0, s1), hn::Add(s2, s3))));
+      if (partial >= bound) return partial;
+    }
+  }
+  for (; i + N <= dim; i += N) s0 = L2Op::Step(hn::LoadU(df, a + i), Fmt::Load(df, b + i), s0);
+  if (i < dim) {
+    float ta[kMaxLanes] = {};
+    T tb[kMaxLanes] = {};
+    std::copy(a + i, a + dim, ta);
+    std::copy(b + i, b + dim, tb);
+    s1 = L2Op::Step(hn::LoadU(df, ta), Fmt::Load(df, tb), s1);
+  }
+  return hn::GetLane(hn::SumOfLanes(df, hn::Add(hn::Add(s0, s1), hn::Add(s2, s3))));
+}
+
+// Dot product of a float32 query and a stored row, the accumulation of Reduce<F32, DotOp>.
+template <class Fmt>
+HWY_INLINE float DotRow(const float* HWY_RESTRICT a, const typename Fmt::T* HWY_RESTRICT b,
+                        size_t dim) {
+  using T = typename Fmt::T;
+  const DF df;
+  const size_t N = hn::Lanes(df);
+  VF s0 = hn::Zero(df), s1 = hn::Zero(df), s2 = hn::Zero(df), s3 = hn::Zero(df);
+  size_t i = 0;
+  for (; i + 4 * N <= dim; i += 4 * N) {
+    s0 = DotOp::Step(hn::LoadU(df, a + i), Fmt::Load(df, b + i), s0);
+    s1 = DotOp::Step(hn::LoadU(df, a + i + N), Fmt::Load(df, b + i + N), s1);
+    s2 = DotOp::Step(hn::LoadU(df, a + i + 2 * N), Fmt::Load(df, b + i + 2 * N), s2);
+    s3 = DotOp::Step(hn::LoadU(df, a + i + 3 * N), Fmt::Load(df, b + i + 3 * N), s3);
+  }
+  for (; i + N <= dim; i += N) s0 = DotOp::Step(hn::LoadU(df, a + i), Fmt::Load(df, b + i), s0);
+  if (i < dim) {
+    float ta[kMaxLanes] = {};
+    T tb[kMaxLanes] = {};
+    std::copy(a + i, a + dim, ta);
+    std::copy(b + i, b + dim, tb);
+    s1 = DotOp::Step(hn::LoadU(df, ta), Fmt::Load(df, tb), s1);
+  }
+  return hn::GetLane(hn::SumOfLanes(df, hn::Add(hn::Add(s0, s1), hn::Add(s2, s3))));
+}
+
+float L2SqrBoundedRowImpl(const float* q, const void* row, RowType t, size_t dim, float bound) {
+  switch (t) {
+    case RowType::kF16:
+      return L2Bounded<F16>(q, static_cast<const uint16_t*>(row), dim, bound);
+    case RowType::kBF16:
+      return L2Bounded<BF16>(q, static_cast<const uint16_t*>(row), dim, bound);
+    case RowType::kI8:
+      return L2Bounded<I8>(q, static_cast<const int8_t*>(row), dim, bound);
+    case RowType::kU8:
+      return L2Bounded<U8>(q, static_cast<const uint8_t*>(row), dim, bound);
+    case RowType::kF32:
+      break;
+  }
+  return L2Bounded<F32>(q, static_cast<const float*>(row), dim, bound);
+}
+
+float DotRowImpl(const float* q, const void* row, RowType t, size_t dim) {
+  switch (t) {
+    case RowType::kF16:
+      return DotRow<F16>(q, static_cast<const uint16_t*>(row), dim);
+    case RowType::kBF16:
+      return DotRow<BF16>(q, static_cast<const uint16_t*>(row), dim);
+    case RowType::kI8:
+      return DotRow<I8>(q, static_cast<const int8_t*>(row), dim);
+    case RowType::kU8:
+      return DotRow<U8>(q, static_cast<const uint8_t*>(row), dim);
+    case RowType::kF32:
+      break;
+  }
+  return DotRow<F32>(q, static_cast<const float*>(row), dim);
+}
+
 float DotF32Impl(const float* a, const float* b, size_t dim) {
   return Reduce<F32, DotOp, false>(a, b, dim);
 }
@@ -242,13 +360,13 @@ void DotBatchImpl(const float* q, const float* base, size_t n, size_t dim, float
 // ---- bulk widening ------------------------------------------------------------------------------
 
 template <class Fmt>
-HWY_INLINE void Widen(const uint16_t* HWY_RESTRICT in, size_t n, float* HWY_RESTRICT out) {
+HWY_INLINE void Widen(const typename Fmt::T* HWY_RESTRICT in, size_t n, float* HWY_RESTRICT out) {
   const DF df;
   const size_t N = hn::Lanes(df);
   size_t i = 0;
   for (; i + N <= n; i += N) hn::StoreU(Fmt::Load(df, in + i), df, out + i);
   if (i < n) {
-    uint16_t t[kMaxLanes] = {};
+    typename Fmt::T t[kMaxLanes] = {};
     float o[kMaxLanes];
     std::copy(in + i, in + n, t);
     hn::StoreU(Fmt::Load(df, t), df, o);
@@ -258,6 +376,21 @@ HWY_INLINE void Widen(const uint16_t* HWY_RESTRICT in, size_t n, float* HWY_REST
 
 void F16ToF32ArrayImpl(const uint16_t* in, size_t n, float* out) { Widen<F16>(in, n, out); }
 void BF16ToF32ArrayImpl(const uint16_t* in, size_t n, float* out) { Widen<BF16>(in, n, out); }
+void DecodeRowImpl(const void* row, RowType t, size_t n, float* out) {
+  switch (t) {
+    case RowType::kF16:
+      return Widen<F16>(static_cast<const uint16_t*>(row), n, out);
+    case RowType::kBF16:
+      return Widen<BF16>(static_cast<const uint16_t*>(row), n, out);
+    case RowType::kI8:
+      return Widen<I8>(static_cast<const int8_t*>(row), n, out);
+    case RowType::kU8:
+      return Widen<U8>(static_cast<const uint8_t*>(row), n, out);
+    case RowType::kF32:
+      break;
+  }
+  std::copy_n(static_cast<const float*>(row), n, out);
+}
 
 int64_t TargetImpl() { return HWY_TARGET; }
 
@@ -270,6 +403,9 @@ HWY_AFTER_NAMESPACE();
 
 namespace elanus::simd {
 HWY_EXPORT(L2SqrF32Impl);
+HWY_EXPORT(L2SqrBoundedRowImpl);
+HWY_EXPORT(DotRowImpl);
+HWY_EXPORT(DecodeRowImpl);
 HWY_EXPORT(DotF32Impl);
 HWY_EXPORT(SelfDotF32Impl);
 HWY_EXPORT(L2SqrF16Impl);
@@ -286,6 +422,18 @@ HWY_EXPORT(TargetImpl);
 
 float L2Sqr(const float* a, const float* b, size_t dim) {
   return HWY_DYNAMIC_DISPATCH(L2SqrF32Impl)(a, b, dim);
+}
+float L2SqrBounded(const float* a, const float* b, size_t dim, float bound) {
+  return HWY_DYNAMIC_DISPATCH(L2SqrBoundedRowImpl)(a, b, RowType::kF32, dim, bound);
+}
+float L2SqrBoundedRow(const float* q, const void* row, RowType t, size_t dim, float bound) {
+  return HWY_DYNAMIC_DISPATCH(L2SqrBoundedRowImpl)(q, row, t, dim, bound);
+}
+float InnerProductRow(const float* q, const void* row, RowType t, size_t dim) {
+  return HWY_DYNAMIC_DISPATCH(DotRowImpl)(q, row, t, dim);
+}
+void DecodeRow(const void* row, RowType t, size_t dim, float* out) {
+  HWY_DYNAMIC_DISPATCH(DecodeRowImpl)(row, t, dim, out);
 }
 float InnerProduct(const float* a, const float* b, size_t dim) {
   return HWY_DYNAMIC_DISPATCH(DotF32Impl)(a, b, dim);

@@ -20,6 +20,15 @@ float L2Sqr(const float* a, const float* b, size_t dim) {
   return static_cast<float>(s);
 }
 
+float L2SqrBounded(const float* a, const float* b, size_t dim, float bound) {
+  double s = 0;
+  for (size_t i = 0; i < dim; ++i) {
+    s += Sq(static_cast<double>(a[i]) - b[i]);
+    if (s >= bound) return static_cast<float>(s);
+  }
+  return static_cast<float>(s);
+}
+
 float InnerProduct(const float* a, const float* b, size_t dim) {
   double s = 0;
   for (size_t i = 0; i < dim; ++i) s += static_cast<double>(a[i]) * b[i];

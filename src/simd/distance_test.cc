@@ -128,6 +128,108 @@ TEST(DistanceTest, L2MatchesReferenceOnRandomInputs) {
   });
 }
 
+// Below the bound the result is L2Sqr's, bit for bit; at or above it, any value >= bound.
+TEST(DistanceTest, BoundedL2IsExactBelowTheBoundAndAtLeastTheBoundAbove) {
+  ForEachTarget([] {
+    std::mt19937 rng(7);
+    for (size_t d : kDims) {
+      for (int rep = 0; rep < 20; ++rep) {
+        const auto a = RandomFloats(d, rng), b = RandomFloats(d, rng);
+        const float full = L2Sqr(a.data(), b.data(), d);
+        for (float frac : {0.0f, 0.1f, 0.5f, 0.9f, 0.999f, 1.0f, 1.001f, 2.0f}) {
+          const float bound = full * frac;
+          const float got = L2SqrBounded(a.data(), b.data(), d, bound);
+          const float want_ref = ref::L2SqrBounded(a.data(), b.data(), d, bound);
+          if (full < bound) {
+            EXPECT_EQ(got, full) << "d=" << d << " frac=" << frac;
+          } else {
+            EXPECT_GE(got, bound) << "d=" << d << " frac=" << frac;
+            EXPECT_LE(got, full * (1 + 1e-5f)) << "a partial sum exceeds the full sum";
+          }
+          if (ref::L2Sqr(a.data(), b.data(), d) < bound) {
+            EXPECT_EQ(want_ref, ref::L2Sqr(a.data(), b.data(), d));
+          } else {
+            EXPECT_GE(want_ref, bound);
+          }
+        }
+        EXPECT_EQ(L2SqrBounded(a.data(), b.data(), d, std::numeric_limits<float>::infinity()),
+                  full);
+      }
+    }
+  });
+}
+
+// Values that fit each row type exactly, for the stored-row kernels.
+std::vector<float> ValuesOfType(RowType t, size_t n, std::mt19937& rng) {
+  std::vector<float> v(n);
+  for (auto& x : v) {
+    switch (t) {
+      case RowType::kU8:
+        x = static_cast<float>(rng() % 256);
+        break;
+      case RowType::kI8:
+        x = static_cast<float>(static_cast<int>(rng() % 256) - 128);
+        break;
+      case RowType::kF16:
+        x = F16ToF32(F32ToF16(std::uniform_real_distribution<float>(-100, 100)(rng)));
+        break;
+      case RowType::kBF16:
+        x = BF16ToF32(F32ToBF16(std::uniform_real_distribution<float>(-100, 100)(rng)));
+        break;
+      case RowType::kF32:
+        x = std::uniform_real_distribution<float>(-100, 100)(rng);
+        break;
+    }
+  }
+  return v;
+}
+
+TEST(DistanceTest, StoredRowKernelsEqualTheFloatKernelsOnTheDecodedRow) {
+  const RowType kTypes[] = {RowType::kF32, RowType::kF16, RowType::kBF16, RowType::kI8,
+                            RowType::kU8};
+  ForEachTarget([&] {
+    std::mt19937 rng(11);
+    for (RowType t : kTypes) {
+      SCOPED_TRACE(RowTypeName(t));
+      for (size_t d : kDims) {
+        const auto v = ValuesOfType(t, d, rng);
+        const auto q = RandomFloats(d, rng, -50, 50);
+        ASSERT_TRUE(RowTypeFits(v.data(), d, t));
+        std::vector<uint8_t> row(d * RowTypeBytes(t));
+        EncodeRow(v.data(), d, t, row.data());
+        std::vector<float> back(d);
+        DecodeRow(row.data(), t, d, back.data());
+        EXPECT_EQ(back, v) << "d=" << d;
+        const float full = L2Sqr(q.data(), v.data(), d);
+        EXPECT_EQ(L2SqrBoundedRow(q.data(), row.data(), t, d, INFINITY), full) << "d=" << d;
+        EXPECT_EQ(L2SqrBoundedRow(q.data(), row.data(), t, d, full * 0.5f),
+                  L2SqrBounded(q.data(), v.data(), d, full * 0.5f));
+        EXPECT_GE(L2SqrBoundedRow(q.data(), row.data(), t, d, full * 0.5f), full * 0.5f);
+        EXPECT_EQ(InnerProductRow(q.data(), row.data(), t, d), InnerProduct(q.data(), v.data(), d));
+      }
+    }
+  });
+}
+
+TEST(DistanceTest, RowTypeFitsOnlyExactlyRepresentableValues) {
+  const float half = 0.5f, big = 256.0f, neg = -1.0f, nan = std::nanf("");
+  EXPECT_FALSE(RowTypeFits(&half, 1, RowType::kU8));
+  EXPECT_FALSE(RowTypeFits(&big, 1, RowType::kU8));
+  EXPECT_FALSE(RowTypeFits(&neg, 1, RowType::kU8));
+  EXPECT_TRUE(RowTypeFits(&neg, 1, RowType::kI8));
+  EXPECT_FALSE(RowTypeFits(&big, 1, RowType::kI8));
+  EXPECT_TRUE(RowTypeFits(&big, 1, RowType::kBF16));
+  const float fine = 1.0f + 1.0f / 1024;  // 11 significant bits: float16 yes, bfloat16 no
+  EXPECT_TRUE(RowTypeFits(&fine, 1, RowType::kF16));
+  EXPECT_FALSE(RowTypeFits(&fine, 1, RowType::kBF16));
+  const float third = 1.0f / 3;
+  EXPECT_FALSE(RowTypeFits(&third, 1, RowType::kF16));
+  EXPECT_TRUE(RowTypeFits(&third, 1, RowType::kF32));
+  for (RowType t : {RowType::kF32, RowType::kF16, RowType::kBF16, RowType::kI8, RowType::kU8}) {
+    EXPECT_FALSE(RowTypeFits(&nan, 1, t)) << RowTypeName(t);
+  }
+}
+
 TEST(DistanceTest, FloatFamilyMatchesReferenceOnRandomInputs) {
   ForEachTarget([] {
     std::mt19937 rng(2);
