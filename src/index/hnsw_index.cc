@@ -121,7 +121,7 @@ void HnswIndex::Configure(const IndexSpec& spec, const HnswParams& params) {
   level_mult_ = 1.0 / std::log(static_cast<double>(params.m));
   // sq8: a float (Corr) follows the links; the payload is dim int8 codes instead of floats.
   vec_offset_ = RoundUp(sizeof(uint32_t) * (1 + m0_ + (params.sq8 ? 1 : 0)), kAlign);
-  const size_t width = !params.sq8                                  ? sizeof(float)
+  const size_t width = !params.sq8                                  ? simd::RowTypeBytes(row_type_)
                        : params.sq_type == HnswParams::SqType::kSq8 ? 1
                                                                     : sizeof(uint16_t);
   node_bytes_ = RoundUp(vec_offset_ + width * dim_, kAlign);
@@ -152,11 +152,38 @@ Result<std::unique_ptr<HnswIndex>> HnswIndex::Create(const IndexSpec& spec,
   return std::make_unique<HnswIndex>(spec, params);
 }
 
-float HnswIndex::Dist(const float* a, const float* b) const {
-  const float d = spec_.metric == MetricType::kCosine ? -simd::InnerProduct(a, b, dim_)
-                                                      : simd::L2Sqr(a, b, dim_);
+float HnswIndex::DistQ(const float* q, uint32_t id, float bound) const {
+  const void* row = Row(id);
+  const simd::RowType t = RowTypeOfRows();
+  float d;
+  if (spec_.metric == MetricType::kCosine) {
+    // d = |q - x|^2 / 2 - 1, so d < bound iff |q - x|^2 < 2 (bound + 1).
+    d = 0.5f * simd::L2SqrBoundedRow(q, row, t, dim_, 2.0f * (bound + 1.0f)) - 1.0f;
+  } else {
+    d = simd::L2SqrBoundedRow(q, row, t, dim_, bound);
+  }
   // NaN (from NaN input) would break the strict ordering that heaps and sorts rely on.
   return d == d ? d : std::numeric_limits<float>::infinity();
+}
+
+const float* HnswIndex::RowFloat(uint32_t id, float* buf) const {
+  if (RowTypeOfRows() == simd::RowType::kF32) return static_cast<const float*>(Row(id));
+  simd::DecodeRow(Row(id), RowTypeOfRows(), dim_, buf);
+  return buf;
+}
+
+void HnswIndex::Permute(float* row) const {
+  if (perm_.empty()) return;
+  const size_t d = perm_.size();
+  float tmp[4096];  // spec dims are at most 32,768; larger ones use the heap
+  std::vector<float> big;
+  float* t = tmp;
+  if (d > std::size(tmp)) {
+    big.resize(d);
+    t = big.data();
+  }
+  for (size_t j = 0; j < d; ++j) t[j] = row[perm_[j]];
+  std::memcpy(row, t, d * sizeof(float));
 }
 
 int HnswIndex::RandomLevel(uint64_t id) const {
@@ -177,6 +204,9 @@ void HnswIndex::Clear() {
   indexed_ = 0;
   entry_ = -1;
   max_level_ = -1;
+  perm_.clear();
+  row_type_ = simd::RowType::kF32;
+  Configure(spec_, params_);  // the float32 layout again
 }
 
 void HnswIndex::Reserve(int64_t rows) {
@@ -198,6 +228,23 @@ void HnswIndex::Reserve(int64_t rows) {
   capacity_ = cap;
 }
 
+void HnswIndex::WidenRowsToF32() {
+  const simd::RowType old_type = row_type_;
+  const size_t old_bytes = node_bytes_;
+  const size_t header = vec_offset_;  // links (and the sq8 correction) do not depend on the rows
+  std::unique_ptr<std::byte[], AlignedFree> old = std::move(data0_);
+  row_type_ = simd::RowType::kF32;
+  Configure(spec_, params_);
+  data0_.reset(AllocateBlock(static_cast<size_t>(capacity_) * node_bytes_));
+  for (int64_t i = 0; i < n_; ++i) {
+    const std::byte* from = old.get() + static_cast<size_t>(i) * old_bytes;
+    std::byte* to = data0_.get() + static_cast<size_t>(i) * node_bytes_;
+    std::memset(to, 0, node_bytes_);
+    std::memcpy(to, from, header);
+    simd::DecodeRow(from + header, old_type, dim_, reinterpret_cast<float*>(to + vec_offset_));
+  }
+}
+
 Status HnswIndex::Build(const void* vectors, int64_t n, ThreadPool* pool) {
   ELANUS_RETURN_IF_ERROR(CheckAddArgs(vectors, n, 0));
   Clear();
@@ -208,46 +255,7 @@ Status HnswIndex::Add(const void* vectors, int64_t n, ThreadPool* pool) {
   ELANUS_RETURN_IF_ERROR(CheckAddArgs(vectors, n, n_));
   if (n == 0) return Status::OK();
   const int64_t first = n_;
-  Reserve(first + n);
-  const size_t row_bytes = spec_.RowBytes();
-  const auto* src = static_cast<const std::byte*>(vectors);
-  for (int64_t i = 0; i < n; ++i) {
-    const auto id = static_cast<uint32_t>(first + i);
-    std::memset(data0_.get() + static_cast<size_t>(id) * node_bytes_, 0, node_bytes_);
-    ToFloatRows(spec_, src + static_cast<size_t>(i) * row_bytes, 1, const_cast<float*>(Vec(id)));
-    const int level = RandomLevel(id);
-    levels_[id] = static_cast<int8_t>(level);
-    upper_[id].reset();
-    if (level > 0) {
-      const size_t words = static_cast<size_t>(level) * (m_ + 1);
-      upper_[id] = std::make_unique<uint32_t[]>(words);  // zeroed: all counts 0
-    }
-  }
-  if (ip_as_l2_) {
-    const auto d = static_cast<size_t>(spec_.dim);
-    std::vector<float> norm2(static_cast<size_t>(n));
-    for (int64_t i = 0; i < n; ++i) {
-      const float* v = Vec(static_cast<uint32_t>(first + i));
-      norm2[static_cast<size_t>(i)] = simd::InnerProduct(v, v, d);
-    }
-    if (first == 0) {
-      max_norm2_ = 0;
-      for (float x : norm2) max_norm2_ = std::isfinite(x) ? std::max(max_norm2_, x) : max_norm2_;
-    }
-    for (int64_t i = 0; i < n; ++i) {
-      const float extra = max_norm2_ - norm2[static_cast<size_t>(i)];
-      const_cast<float*>(Vec(static_cast<uint32_t>(first + i)))[d] =
-          extra > 0 ? std::sqrt(extra) : 0.0f;
-    }
-  }
-  if (params_.sq8) {
-    if (!quant_trained_) {  // the first batch sets the code range; later rows are clamped to it
-      quant_.Train(Vec(static_cast<uint32_t>(first)), static_cast<size_t>(n), dim_,
-                   raw_stride_ / sizeof(float));
-      quant_trained_ = true;
-    }
-    for (int64_t i = first; i < first + n; ++i) EncodeNode(static_cast<uint32_t>(i));
-  }
+  StoreRows(vectors, first, n);
   // Searches during the build may reach any id below first + n through links.
   n_ = first + n;
   int64_t start = first;
@@ -260,8 +268,10 @@ Status HnswIndex::Add(const void* vectors, int64_t n, ThreadPool* pool) {
   const auto count = static_cast<size_t>(n_ - start);
   auto insert_range = [&](size_t begin, size_t end) {
     auto visited = AcquireVisited();
+    BuildScratch scratch{std::vector<float>(dim_), std::vector<float>(dim_),
+                         std::vector<float>(dim_)};
     for (size_t i = begin; i < end; ++i) {
-      Insert(static_cast<uint32_t>(start + static_cast<int64_t>(i)), visited.get());
+      Insert(static_cast<uint32_t>(start + static_cast<int64_t>(i)), visited.get(), &scratch);
       indexed_.fetch_add(1, std::memory_order_relaxed);
     }
     ReleaseVisited(std::move(visited));
@@ -280,146 +290,13 @@ Status HnswIndex::Add(const void* vectors, int64_t n, ThreadPool* pool) {
 
 void HnswIndex::EncodeNode(uint32_t id) {
   if (params_.sq_type == HnswParams::SqType::kSq8) {
-    Corr(id) = quant_.Encode(Vec(id), const_cast<int8_t*>(Code(id)));
+    Corr(id) = quant_.Encode(RawVec(id), const_cast<int8_t*>(Code(id)));
     return;
   }
   auto* half = const_cast<uint16_t*>(Half(id));
-  const float* v = Vec(id);
+  const float* v = RawVec(id);
   const bool f16 = params_.sq_type == HnswParams::SqType::kFp16;
   for (size_t j = 0; j < dim_; ++j) half[j] = f16 ? simd::F32ToF16(v[j]) : simd::F32ToBF16(v[j]);
-}
-
-void HnswIndex::Insert(uint32_t id, VisitedList* visited) {
-  const int level = levels_[id];
-  std::unique_lock<std::mutex> entry_lock(entry_mu_);
-  const int top = max_level_;
-  const auto ep_id = static_cast<uint32_t>(entry_);
-  // Only an insert that raises the top level keeps the entry lock for its whole duration.
-  if (level <= top) entry_lock.unlock();
-
-  const float* q = Vec(id);
-  Cand ep{Dist(q, Vec(ep_id)), ep_id};
-  std::vector<uint32_t> links;
-  links.reserve(m0_ + 1);
-  for (int l = top; l > level; --l) {  // greedy descent on the layers above the node's own
-    for (bool changed = true; changed;) {
-      changed = false;
-      {
-        std::lock_guard<std::mutex> g(node_locks_[ep.id]);
-        const uint32_t* ll = Links(ep.id, l);
-        links.assign(ll + 1, ll + 1 + ll[0]);
-      }
-      for (uint32_t nb : links) {
-        const float d = Dist(q, Vec(nb));
-        if (d < ep.d) {
-          ep = {d, nb};
-          changed = true;
-        }
-      }
-    }
-  }
-  std::vector<Cand> found;
-  for (int l = std::min(level, top); l >= 0; --l) {
-    SearchLayerForBuild(q, ep, static_cast<size_t>(params_.ef_construction), l, visited, &found);
-    std::erase_if(found, [id](const Cand& c) { return c.id == id; });
-    if (found.empty()) continue;  // cannot happen: the entry point is never `id`
-    std::sort(found.begin(), found.end());
-    const Cand closest = found.front();
-    SelectNeighbors(&found, m_);
-    {
-      std::lock_guard<std::mutex> g(node_locks_[id]);
-      uint32_t* own = Links(id, l);
-      own[0] = static_cast<uint32_t>(found.size());
-      for (size_t i = 0; i < found.size(); ++i) own[1 + i] = found[i].id;
-    }
-    for (const Cand& c : found) Connect(c.id, id, l);
-    ep = closest;
-  }
-  if (level > top) {
-    entry_ = id;
-    max_level_ = level;
-  }
-}
-
-void HnswIndex::Connect(uint32_t from, uint32_t to, int level) {
-  std::lock_guard<std::mutex> g(node_locks_[from]);
-  uint32_t* ll = Links(from, level);
-  const size_t max_degree = MaxDegree(level);
-  const uint32_t cnt = ll[0];
-  for (uint32_t i = 0; i < cnt; ++i) {
-    if (ll[1 + i] == to) return;
-  }
-  if (cnt < max_degree) {
-    ll[1 + cnt] = to;
-    ll[0] = cnt + 1;
-    return;
-  }
-  // Full: re-select among the current links plus the new one with the heuristic.
-  const float* v = Vec(from);
-  std::vector<Cand> cands;
-  cands.reserve(cnt + 1);
-  cands.push_back({Dist(v, Vec(to)), to});
-  for (uint32_t i = 0; i < cnt; ++i) cands.push_back({Dist(v, Vec(ll[1 + i])), ll[1 + i]});
-  std::sort(cands.begin(), cands.end());
-  SelectNeighbors(&cands, max_degree);
-  ll[0] = static_cast<uint32_t>(cands.size());
-  for (size_t i = 0; i < cands.size(); ++i) ll[1 + i] = cands[i].id;
-}
-
-void HnswIndex::SelectNeighbors(std::vector<Cand>* cands, size_t m) const {
-  if (cands->size() <= m) return;
-  size_t kept = 0;
-  for (size_t i = 0; i < cands->size() && kept < m; ++i) {
-    const Cand c = (*cands)[i];
-    bool diverse = true;
-    for (size_t j = 0; j < kept; ++j) {
-      // Drop c if an already kept neighbour is closer to it than the base node is.
-      if (Dist(Vec(c.id), Vec((*cands)[j].id)) < c.d) {
-        diverse = false;
-        break;
-      }
-    }
-    if (diverse) (*cands)[kept++] = c;
-  }
-  cands->resize(kept);
-}
-
-void HnswIndex::SearchLayerForBuild(const float* q, Cand ep, size_t ef, int level,
-                                    VisitedList* visited, std::vector<Cand>* result) const {
-  visited->Reset(static_cast<size_t>(n_));
-  visited->Mark(ep.id);
-  std::vector<Cand> frontier{ep};  // min-heap via greater
-  result->assign(1, ep);           // max-heap
-  auto greater = [](const Cand& a, const Cand& b) { return b < a; };
-  uint32_t links[4097];
-  while (!frontier.empty()) {
-    const Cand c = frontier.front();
-    if (c.d > result->front().d && result->size() >= ef) break;
-    std::pop_heap(frontier.begin(), frontier.end(), greater);
-    frontier.pop_back();
-    uint32_t cnt;
-    {
-      std::lock_guard<std::mutex> g(node_locks_[c.id]);
-      const uint32_t* ll = Links(c.id, level);
-      cnt = ll[0];
-      std::memcpy(links, ll + 1, cnt * sizeof(uint32_t));
-    }
-    for (uint32_t i = 0; i < cnt; ++i) {
-      const uint32_t nb = links[i];
-      if (visited->TestAndMark(nb)) continue;
-      const float d = Dist(q, Vec(nb));
-      if (result->size() < ef || d < result->front().d) {
-        frontier.push_back({d, nb});
-        std::push_heap(frontier.begin(), frontier.end(), greater);
-        result->push_back({d, nb});
-        std::push_heap(result->begin(), result->end());
-        if (result->size() > ef) {
-          std::pop_heap(result->begin(), result->end());
-          result->pop_back();
-        }
-      }
-    }
-  }
 }
 
 size_t HnswIndex::MemoryBytes() const {
@@ -432,10 +309,14 @@ size_t HnswIndex::MemoryBytes() const {
 }
 
 // Body: u32 M | u32 efConstruction | u64 seed | u64 n | i64 entry | i32 max level
-//       | u8 flags (1 = sq8, 2 = refine) | float max squared norm (IP)
+//       | u8 flags (1 = sq8, 2 = refine, 4 = FP16, 8 = BF16, 16 = permuted, 32 = narrow rows)
+//       | float max squared norm (IP)
+//       | permuted only: u32 perm[dim] (stored component j = input component perm[j])
+//       | flag 32 only: u8 row type (simd::RowType: 1 float16, 2 bfloat16, 3 int8, 4 uint8)
 //       | sq8 only: float step, float offsets[stored dim]
 //       (stored dim = dim + 1 for IP: vectors carry the extension coordinate)
-//       | i8 level[n] | per node: u32 count, u32 links[count], float vector[dim]
+//       | i8 level[n] | per node: u32 count, u32 links[count], vector[stored dim] (float32, or
+//         the row type of flag 32)
 //       | per node with level > 0, per level 1..level: u32 count, u32 links[count]
 Status HnswIndex::Serialize(std::string* out) const {
   std::string body;
@@ -446,11 +327,16 @@ Status HnswIndex::Serialize(std::string* out) const {
   w.Put<uint64_t>(static_cast<uint64_t>(n_));
   w.Put<int64_t>(entry_);
   w.Put<int32_t>(max_level_);
-  // flags: 1 = HNSW_SQ, 2 = refine, 4 = sq_type FP16, 8 = sq_type BF16 (neither: SQ8).
+  // flags: 1 = HNSW_SQ, 2 = refine, 4 = sq_type FP16, 8 = sq_type BF16 (neither: SQ8),
+  // 16 = components permuted (perm_ follows the norm), 32 = rows in a narrow row type.
   w.Put<uint8_t>(static_cast<uint8_t>((params_.sq8 ? 1 : 0) | (params_.refine ? 2 : 0) |
                                       (params_.sq_type == HnswParams::SqType::kFp16 ? 4 : 0) |
-                                      (params_.sq_type == HnswParams::SqType::kBf16 ? 8 : 0)));
+                                      (params_.sq_type == HnswParams::SqType::kBf16 ? 8 : 0) |
+                                      (perm_.empty() ? 0 : 16) |
+                                      (RowTypeOfRows() == simd::RowType::kF32 ? 0 : 32)));
   w.Put<float>(max_norm2_);
+  if (!perm_.empty()) w.PutBytes(perm_.data(), sizeof(uint32_t) * perm_.size());
+  if (RowTypeOfRows() != simd::RowType::kF32) w.Put<uint8_t>(static_cast<uint8_t>(row_type_));
   if (params_.sq8) {
     w.Put<float>(quant_.step());
     w.PutBytes(quant_.offsets().data(), sizeof(float) * quant_.dim());
@@ -459,7 +345,7 @@ Status HnswIndex::Serialize(std::string* out) const {
   for (int64_t i = 0; i < n_; ++i) {
     const uint32_t* ll = Links0(static_cast<uint32_t>(i));
     w.PutBytes(ll, sizeof(uint32_t) * (1 + ll[0]));
-    w.PutBytes(Vec(static_cast<uint32_t>(i)), sizeof(float) * dim_);
+    w.PutBytes(Row(static_cast<uint32_t>(i)), simd::RowTypeBytes(RowTypeOfRows()) * dim_);
   }
   for (int64_t i = 0; i < n_; ++i) {
     for (int l = 1; l <= levels_[static_cast<size_t>(i)]; ++l) {
@@ -487,13 +373,32 @@ Status HnswIndex::Load(std::string_view data) {
   ELANUS_RETURN_IF_ERROR(r.Get(&max_level, "max level"));
   uint8_t flags = 0;
   ELANUS_RETURN_IF_ERROR(r.Get(&flags, "flags"));
-  if ((flags & 1) != (params_.sq8 ? 1 : 0) || flags > 15 || (flags & 12) == 12 ||
-      ((flags & 12) != 0 && (flags & 1) == 0)) {
+  if ((flags & 1) != (params_.sq8 ? 1 : 0) || flags > 63 || (flags & 12) == 12 ||
+      ((flags & 32) != 0 && (flags & 1) != 0) || ((flags & 12) != 0 && (flags & 1) == 0)) {
     return Status::Corruption("HNSW image: flags do not match the index type");
   }
   float max_norm2 = 0;
   ELANUS_RETURN_IF_ERROR(r.Get(&max_norm2, "max norm"));
   if (!std::isfinite(max_norm2) || max_norm2 < 0) return Status::Corruption("HNSW image: bad norm");
+  std::vector<uint32_t> perm;
+  if ((flags & 16) != 0) {
+    const auto d = static_cast<size_t>(env.spec.dim);
+    if (!r.CanRead(d, sizeof(uint32_t))) return Status::Corruption("HNSW image truncated in perm");
+    perm.resize(d);
+    ELANUS_RETURN_IF_ERROR(r.GetBytes(perm.data(), d * sizeof(uint32_t), "permutation"));
+    std::vector<bool> seen(d, false);
+    for (uint32_t p : perm) {
+      if (p >= d || seen[p]) return Status::Corruption("HNSW image: invalid component order");
+      seen[p] = true;
+    }
+  }
+  auto row_type = simd::RowType::kF32;
+  if ((flags & 32) != 0) {
+    uint8_t t = 0;
+    ELANUS_RETURN_IF_ERROR(r.Get(&t, "row type"));
+    if (t < 1 || t > 4) return Status::Corruption("HNSW image: invalid row type");
+    row_type = static_cast<simd::RowType>(t);
+  }
   const size_t stored_dim =
       static_cast<size_t>(env.spec.dim) + (env.spec.metric == MetricType::kIP ? 1 : 0);
   float step = 1;
@@ -509,7 +414,7 @@ Status HnswIndex::Load(std::string_view data) {
   if (m < 2 || m > 2048 || efc < 1 || efc > uint32_t{std::numeric_limits<int32_t>::max()}) {
     return Status::Corruption("HNSW image has invalid parameters");
   }
-  const size_t min_node_bytes = 1 + 4 + 4 * stored_dim;
+  const size_t min_node_bytes = 1 + 4 + simd::RowTypeBytes(row_type) * stored_dim;
   if (!r.CanRead(n, min_node_bytes) || n > uint64_t{std::numeric_limits<int32_t>::max()}) {
     return Status::Corruption("HNSW image row count exceeds its size");
   }
@@ -529,8 +434,10 @@ Status HnswIndex::Load(std::string_view data) {
   params.sq_type = (flags & 4) != 0   ? HnswParams::SqType::kFp16
                    : (flags & 8) != 0 ? HnswParams::SqType::kBf16
                                       : HnswParams::SqType::kSq8;
+  row_type_ = row_type;
   Configure(env.spec, params);  // the image's spec and parameters replace this index's
   max_norm2_ = max_norm2;
+  perm_ = std::move(perm);
   if (params.sq8) {
     if (!quant_.Restore(std::move(offsets), step)) return Status::Corruption("HNSW image: bad SQ8");
     quant_trained_ = true;
@@ -564,7 +471,10 @@ Status HnswIndex::Load(std::string_view data) {
     const auto id = static_cast<uint32_t>(i);
     std::memset(data0_.get() + i * node_bytes_, 0, node_bytes_);
     st = read_links(Links0(id), 0);
-    if (st.ok()) st = r.GetBytes(const_cast<float*>(Vec(id)), sizeof(float) * dim_, "vector");
+    if (st.ok()) {
+      st = r.GetBytes(const_cast<void*>(Row(id)), simd::RowTypeBytes(RowTypeOfRows()) * dim_,
+                      "vector");
+    }
     if (!st.ok()) return fail(st.message());
     if (params_.sq8) EncodeNode(id);  // codes are derived data, not stored
   }

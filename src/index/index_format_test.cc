@@ -28,6 +28,7 @@ std::vector<TypeCase> Cases() {
        MetricType::kCosine,
        4,
        {{"M", "4"}, {"efConstruction", "16"}}},
+      {"HNSW", DataType::kInt8Vector, MetricType::kL2, 8, {{"M", "4"}}},  // int8 rows
       {"HNSW_SQ", DataType::kFloatVector, MetricType::kL2, 4, {{"M", "4"}, {"refine", "false"}}},
       {"HNSW_SQ",
        DataType::kFloatVector,
