@@ -72,16 +72,18 @@ int IndexSweep(const Args& a) {
   pool.reset();
 
   std::string dir = Get(a, "out-dir", ".");
-  std::string points;
-  for (size_t p = 0; p < sweep.values.size(); ++p) {
+  bool warmed = false;
+  // One point: `runs` timed passes at search parameter name=value (none when name is empty).
+  auto run_point = [&](const std::string& name, const std::string& value, int point_runs,
+                       const std::string& ids_path, std::string* json) -> std::string {
     index::ParamMap sp;
     std::string pj = "{}";
-    if (!sweep.name.empty()) {
-      sp[sweep.name] = sweep.values[p];
-      pj = "{\"" + JsonEscape(sweep.name) + "\": " + sweep.values[p] + "}";
+    if (!name.empty()) {
+      sp[name] = value;
+      pj = "{\"" + JsonEscape(name) + "\": " + value + "}";
     }
     auto parsed = idx->ParseSearchParams(sp, k);
-    if (!parsed.ok()) return Die(parsed.status().ToString());
+    if (!parsed.ok()) return parsed.status().ToString();
     index::SearchParams params = *parsed;
     SearchFn fn = [&](uint32_t q, int32_t* out) -> std::string {
       thread_local std::vector<index::Neighbor> res;
@@ -92,12 +94,48 @@ int IndexSweep(const Args& a) {
         out[j] = static_cast<int32_t>(res[j].row);
       return "";
     };
-    if (p == 0) RunQueries(queries.n, k, 1, fn);  // untimed pass after build, as for every system
-    TimedRun r = BestOf(runs, queries.n, k, clients, fn);
-    if (!r.error.empty()) return Die(r.error);
-    std::string ids_path = dir + "/ids-" + std::to_string(p) + ".ibin";
-    if (!WriteIbin(ids_path, queries.n, k, r.ids)) return Die("cannot write " + ids_path);
-    points += (p ? ", " : "") + PointJson(pj, "", queries.n, r, ids_path);
+    if (!warmed) RunQueries(queries.n, k, 1, fn);  // untimed pass after build, as for every system
+    warmed = true;
+    TimedRun r = BestOf(point_runs, queries.n, k, clients, fn);
+    if (!r.error.empty()) return r.error;
+    if (!WriteIbin(ids_path, queries.n, k, r.ids)) return "cannot write " + ids_path;
+    *json = PointJson(pj, "", queries.n, r, ids_path);
+    return "";
+  };
+  if (Get(a, "serve", "0") == "1") {
+    // Interleaved benchmarks (bench/ann_interleaved.py): report the build, then answer one
+    // "name=value" line on stdin with one point (one timed pass) until "quit" or end of input.
+    std::printf(
+        "{\"type\": \"%s\", \"build_seconds\": %.6f, \"index_bytes\": %zu, "
+        "\"rss_delta_bytes\": %zu, \"active_target\": \"%s\"}\n",
+        JsonEscape(type).c_str(), build, idx->MemoryBytes(), rss1 > rss0 ? rss1 - rss0 : 0,
+        simd::ActiveTarget());
+    std::fflush(stdout);
+    char line[256];
+    for (int served = 0; std::fgets(line, sizeof line, stdin) != nullptr; ++served) {
+      std::string cmd(line);
+      while (!cmd.empty() && (cmd.back() == '\n' || cmd.back() == '\r')) cmd.pop_back();
+      if (cmd.empty() || cmd == "quit") break;
+      const size_t eq = cmd.find('=');
+      std::string json;
+      const std::string err =
+          eq == std::string::npos
+              ? "expected name=value, got " + cmd
+              : run_point(cmd.substr(0, eq), cmd.substr(eq + 1), 1,
+                          dir + "/ids-serve-" + std::to_string(served) + ".ibin", &json);
+      if (!err.empty()) return Die(err);
+      std::printf("%s\n", json.c_str());
+      std::fflush(stdout);
+    }
+    return 0;
+  }
+  std::string points;
+  for (size_t p = 0; p < sweep.values.size(); ++p) {
+    std::string json;
+    const std::string err = run_point(sweep.name, sweep.values[p], runs,
+                                      dir + "/ids-" + std::to_string(p) + ".ibin", &json);
+    if (!err.empty()) return Die(err);
+    points += (p ? ", " : "") + json;
   }
   std::printf(
       "{\"type\": \"%s\", \"build_seconds\": %.6f, \"index_bytes\": %zu, \"rss_delta_bytes\": "

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <numeric>
@@ -141,6 +142,36 @@ TEST_F(SweepTest, IndexSweepWritesTheSearchAnswers) {
     for (int j = 0; j < 10; ++j) hits += truth.count(ids[q * 10 + j]);
   }
   EXPECT_GE(hits, kQ * 10 * 95 / 100);  // ef=200 on 600 rows: near-exact
+}
+
+// --serve 1 (bench/ann_interleaved.py): one build line, then one point per stdin line.
+TEST_F(SweepTest, IndexServeAnswersOnePointPerLine) {
+  Args a = Common("HNSW");
+  a["param.M"] = "16";
+  a["param.efConstruction"] = "100";
+  a["serve"] = "1";
+  std::ofstream(dir_ + "/stdin.txt") << "ef=200\nef=10\nquit\nef=20\n";
+  ASSERT_NE(std::freopen((dir_ + "/stdin.txt").c_str(), "r", stdin), nullptr);
+  testing::internal::CaptureStdout();
+  ASSERT_EQ(IndexSweep(a), 0);
+  std::string out = testing::internal::GetCapturedStdout();
+  EXPECT_EQ(std::count(out.begin(), out.end(), '\n'), 3) << out;  // build + 2 points; quit stops
+  EXPECT_NE(out.find("\"build_seconds\": "), std::string::npos) << out;
+  EXPECT_NE(out.find("\"ef\": 200"), std::string::npos) << out;
+  EXPECT_FALSE(std::filesystem::exists(dir_ + "/ids-serve-2.ibin"));
+  std::vector<int32_t> ids = ReadIbin(dir_ + "/ids-serve-0.ibin");
+  ASSERT_EQ(ids.size(), size_t{kQ} * 10);
+  size_t hits = 0;
+  for (uint32_t q = 0; q < kQ; ++q) {
+    std::set<int32_t> truth = Exact(q, kN);
+    for (int j = 0; j < 10; ++j) hits += truth.count(ids[q * 10 + j]);
+  }
+  EXPECT_GE(hits, kQ * 10 * 95 / 100);
+  std::ofstream(dir_ + "/stdin.txt") << "nonsense\n";  // a line without '=' is an error
+  ASSERT_NE(std::freopen((dir_ + "/stdin.txt").c_str(), "r", stdin), nullptr);
+  testing::internal::CaptureStdout();
+  EXPECT_EQ(IndexSweep(a), 1);
+  testing::internal::GetCapturedStdout();
 }
 
 TEST_F(SweepTest, IndexSweepRefusesBadInput) {

@@ -1,0 +1,383 @@
+"""Interleaved single-thread ANN comparison: Elanus HNSW against hnswlib and FAISS HNSW, with error bars.
+
+Why a second ANN script: `run.py --suite ann` measures one system after another, and on a shared machine
+the speed of the same binary moves by 2x within minutes, so a ratio of two curves measured ten minutes
+apart says little. Here every system is built first (all in memory at once), then each round measures one
+pass over the queries for every (ef, system) pair with the systems in a rotating order, so the passes that
+are compared run seconds apart. The figures are per round; the report gives the median and the min-max
+range over rounds, and the ratios at a recall target are computed per round before taking their median.
+
+How each system is driven (one search thread, one query at a time inside a C++ loop, no Python per query):
+- elanus-hnsw: `elanus_bench index --serve 1` (bench/tool/index_sweep.cc) builds the index, then answers
+  each `ef=V` line on stdin with one timed pass (C++ clock around each query);
+- hnswlib: `knn_query(all queries, num_threads=1)`, timed around the call;
+- faiss-hnsw: `IndexHNSWFlat.search(all queries)` with one OpenMP thread, timed around the call;
+- usearch: `Index.search(all queries, threads=1)` (dtype f32), timed around the call;
+- elanus-hnsw-sq8 / elanus-hnsw-fp16: HNSW_SQ with sq_type SQ8 / FP16 and refine on the float32 rows.
+Recall@10 comes from the returned ids (datasets.knn_recall), never from a tool's own figure.
+
+    python3 bench/ann_interleaved.py --datasets fashion-mnist-784-euclidean --rounds 5
+    python3 bench/ann_interleaved.py --quick            # smoke run, ~2 min
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench import datasets  # noqa: E402
+from bench.systems import elanus as elanus_sys  # noqa: E402
+from bench.vecio import read_ibin, write_fbin  # noqa: E402
+
+K = 10
+TARGETS = (0.9, 0.95, 0.99)
+RESULTS = Path(__file__).resolve().parent / "results"
+
+
+# Elanus variants: name -> (index type, extra build parameters)
+ELANUS_VARIANTS = {
+    "elanus-hnsw": ("HNSW", {}),
+    "elanus-hnsw-sq8": ("HNSW_SQ", {"sq_type": "SQ8", "refine": "true"}),
+    "elanus-hnsw-fp16": ("HNSW_SQ", {"sq_type": "FP16", "refine": "true"}),
+}
+
+
+class ElanusServe:
+    def __init__(self, name, m, efc, build_threads, workdir: Path):
+        self.name = name
+        self.m, self.efc, self.build_threads, self.workdir = m, efc, build_threads, workdir / name
+        self.index, self.extra = ELANUS_VARIANTS[name]
+
+    def build(self, ds: datasets.Dataset, queries_path: Path):
+        self.workdir.mkdir(parents=True, exist_ok=True)
+        cmd = [str(elanus_sys.binary()), "index", "--type", self.index, "--base", str(ds.base_path),
+               "--queries", str(queries_path), "--metric", ds.metric, "--k", str(K),
+               "--threads", str(self.build_threads), "--clients", "1", "--runs", "1",
+               "--out-dir", str(self.workdir), "--param", f"M={self.m}", "--param", f"efConstruction={self.efc}",
+               "--serve", "1"]
+        for key, val in self.extra.items():
+            cmd += ["--param", f"{key}={val}"]
+        self.command = " ".join(cmd)
+        self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, bufsize=1)
+        info = json.loads(self.proc.stdout.readline())
+        self.build_seconds = info["build_seconds"]
+        self.memory = info.get("index_bytes")
+        self.target = info.get("active_target")
+
+    def search(self, queries, ef):
+        self.proc.stdin.write(f"ef={ef}\n")
+        self.proc.stdin.flush()
+        line = self.proc.stdout.readline()
+        if not line:
+            raise RuntimeError(f"elanus_bench --serve ended early (command: {self.command})")
+        pt = json.loads(line)
+        return read_ibin(Path(pt["ids"])), pt["qps"]
+
+    def close(self):
+        try:
+            self.proc.stdin.write("quit\n")
+            self.proc.stdin.flush()
+            self.proc.wait(timeout=30)
+        except Exception:  # noqa: BLE001
+            self.proc.kill()
+
+
+class Hnswlib:
+    name = "hnswlib"
+
+    def __init__(self, m, efc, build_threads):
+        self.m, self.efc, self.build_threads = m, efc, build_threads
+
+    def build(self, ds):
+        import hnswlib
+        base = np.ascontiguousarray(ds.base(mmap=False), dtype=np.float32)
+        space = {"L2": "l2", "COSINE": "cosine", "IP": "ip"}[ds.metric]
+        self.index = hnswlib.Index(space=space, dim=base.shape[1])
+        self.index.init_index(max_elements=base.shape[0], M=self.m, ef_construction=self.efc, random_seed=100)
+        t = time.perf_counter()
+        self.index.add_items(base, np.arange(base.shape[0]), num_threads=self.build_threads)
+        self.build_seconds = time.perf_counter() - t
+        self.memory = None
+        self.command = f"hnswlib.Index({space!r}).init_index(M={self.m}, ef_construction={self.efc})"
+
+    def search(self, queries, ef):
+        self.index.set_ef(ef)
+        t = time.perf_counter()
+        ids, _ = self.index.knn_query(queries, k=K, num_threads=1)
+        return ids, queries.shape[0] / (time.perf_counter() - t)
+
+    def close(self):
+        del self.index
+
+
+class FaissHnsw:
+    name = "faiss-hnsw"
+
+    def __init__(self, m, efc, build_threads):
+        self.m, self.efc, self.build_threads = m, efc, build_threads
+
+    def build(self, ds):
+        import faiss
+        base = np.ascontiguousarray(ds.base(mmap=False), dtype=np.float32)
+        self.cosine = ds.metric == "COSINE"
+        if self.cosine:
+            base = datasets.normalize(base)
+        metric = faiss.METRIC_L2 if ds.metric == "L2" else faiss.METRIC_INNER_PRODUCT
+        self.index = faiss.IndexHNSWFlat(base.shape[1], self.m, metric)
+        self.index.hnsw.efConstruction = self.efc
+        faiss.omp_set_num_threads(self.build_threads)
+        t = time.perf_counter()
+        self.index.add(base)
+        self.build_seconds = time.perf_counter() - t
+        faiss.omp_set_num_threads(1)
+        self.memory = None
+        self.command = f"faiss.IndexHNSWFlat(d, M={self.m}); hnsw.efConstruction={self.efc}"
+
+    def search(self, queries, ef):
+        import faiss
+        faiss.omp_set_num_threads(1)
+        q = datasets.normalize(queries) if self.cosine else queries
+        p = faiss.SearchParametersHNSW()
+        p.efSearch = ef
+        t = time.perf_counter()
+        _, ids = self.index.search(q, K, params=p)
+        return ids, queries.shape[0] / (time.perf_counter() - t)
+
+    def close(self):
+        del self.index
+
+
+class USearch:
+    name = "usearch"
+
+    def __init__(self, m, efc, build_threads):
+        self.m, self.efc, self.build_threads = m, efc, build_threads
+
+    def build(self, ds):
+        from usearch.index import Index
+        base = np.ascontiguousarray(ds.base(mmap=False), dtype=np.float32)
+        metric = {"L2": "l2sq", "COSINE": "cos", "IP": "ip"}[ds.metric]
+        self.index = Index(ndim=base.shape[1], metric=metric, dtype="f32", connectivity=self.m,
+                           expansion_add=self.efc)
+        t = time.perf_counter()
+        self.index.add(np.arange(base.shape[0]), base, threads=self.build_threads)
+        self.build_seconds = time.perf_counter() - t
+        self.memory = int(self.index.memory_usage)
+        self.command = f"usearch.Index(metric={metric!r}, dtype='f32', connectivity={self.m}, expansion_add={self.efc})"
+
+    def search(self, queries, ef):
+        self.index.expansion_search = ef
+        t = time.perf_counter()
+        m = self.index.search(queries, K, threads=1)
+        qps = queries.shape[0] / (time.perf_counter() - t)
+        keys = np.asarray(m.keys, dtype=np.int64).copy()
+        for i, c in enumerate(np.asarray(m.counts)):
+            keys[i, c:] = -1
+        return keys, qps
+
+    def close(self):
+        del self.index
+
+
+def frontier_qps(points, target):
+    """QPS at recall `target` on one round's curve [(recall, qps)]: the best QPS among points at or above
+    the target, raised by linear interpolation towards the best point below it (None: never reached)."""
+    above = [(r, q) for r, q in points if r >= target]
+    if not above:
+        return None
+    r_hi, q_hi = max(above, key=lambda p: p[1])
+    below = [(r, q) for r, q in points if r < target and q > q_hi]
+    if not below:
+        return q_hi
+    r_lo, q_lo = min(below, key=lambda p: target - p[0])
+    return q_hi + (q_lo - q_hi) * (r_hi - target) / (r_hi - r_lo)
+
+
+def run_dataset(name, args, workroot: Path):
+    ds = datasets.load(name, quick=args.quick)
+    queries = np.ascontiguousarray(ds.queries(), dtype=np.float32)
+    if args.max_queries:
+        queries = queries[:args.max_queries]
+    nq = queries.shape[0]
+    qpath = ds.queries_path
+    if nq != ds.queries().shape[0]:  # elanus_bench reads the query file: write the prefix
+        qpath = workroot / f"{name}-queries.fbin"
+        write_fbin(qpath, queries)
+    systems = []
+    for s in args.systems.split(","):
+        if s in ELANUS_VARIANTS:
+            sysobj = ElanusServe(s, args.M, args.efc, args.build_threads, workroot / name)
+        elif s == "usearch":
+            sysobj = USearch(args.M, args.efc, args.build_threads)
+        elif s == "hnswlib":
+            sysobj = Hnswlib(args.M, args.efc, args.build_threads)
+        elif s == "faiss-hnsw":
+            sysobj = FaissHnsw(args.M, args.efc, args.build_threads)
+        else:
+            raise SystemExit(f"unknown system {s}")
+        systems.append(sysobj)
+    base = ds.base()
+    gt_dist = ds.gt_dist()[:nq]
+    for s in systems:
+        datasets.log(f"{name}: building {s.name} (M={args.M}, efConstruction={args.efc}, "
+                     f"{args.build_threads} threads)")
+        if isinstance(s, ElanusServe):
+            s.build(ds, qpath)
+        else:
+            s.build(ds)
+        datasets.log(f"{name}: {s.name} built in {s.build_seconds:.1f} s")
+    efs = [int(e) for e in args.efs.split(",")]
+    qps = {s.name: {ef: [] for ef in efs} for s in systems}
+    recall = {s.name: {} for s in systems}
+    for rnd in range(args.rounds):
+        for i_ef, ef in enumerate(efs):
+            shift = (rnd + i_ef) % len(systems)
+            for s in systems[shift:] + systems[:shift]:
+                ids, q = s.search(queries, ef)
+                qps[s.name][ef].append(q)
+                if ef not in recall[s.name]:
+                    recall[s.name][ef] = datasets.knn_recall(base, queries, ds.metric, ids, gt_dist, k=K)
+        datasets.log(f"{name}: round {rnd + 1}/{args.rounds} done")
+    for s in systems:
+        s.close()
+    ratios = {}
+    names = [s.name for s in systems]
+    refs = [n for n in names if n.startswith("elanus")] or names[:1]
+    for ref, peer in [(r, p) for r in refs for p in names if p not in refs]:
+        for target in TARGETS:
+            per_round = []
+            for rnd in range(args.rounds):
+                mine = frontier_qps([(recall[ref][ef], qps[ref][ef][rnd]) for ef in efs], target)
+                theirs = frontier_qps([(recall[peer][ef], qps[peer][ef][rnd]) for ef in efs], target)
+                if mine is not None and theirs is not None:
+                    per_round.append(mine / theirs)
+            ratios[f"{ref}/{peer}@{target}"] = per_round
+    return {
+        "dataset": name, "metric": ds.metric, "n_base": int(base.shape[0]), "n_queries": nq, "dim": int(base.shape[1]),
+        "efs": efs, "rounds": args.rounds,
+        "systems": {s.name: {"build_seconds": round(s.build_seconds, 2), "memory_bytes": s.memory,
+                             "command": s.command, "qps": {str(ef): qps[s.name][ef] for ef in efs},
+                             "recall": {str(ef): recall[s.name][ef] for ef in efs}} for s in systems},
+        "ratios": ratios,
+        "active_target": getattr(systems[0], "target", None),
+    }
+
+
+def fmt_range(values, digits=0):
+    if not values:
+        return "not reached"
+    med = statistics.median(values)
+    f = f"{{:.{digits}f}}"
+    return f"{f.format(med)} [{f.format(min(values))}–{f.format(max(values))}]"
+
+
+def write_report(results, args, out_stem: Path):
+    lines = [f"# Interleaved single-thread ANN run ({time.strftime('%Y-%m-%d')})", "",
+             "Command: `" + " ".join(["python3", "bench/ann_interleaved.py"] + sys.argv[1:]) + "`", "",
+             f"Machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores (shared), "
+             f"Python {platform.python_version()}. Elanus SIMD target: {results[0].get('active_target')}.", "",
+             "All indexes are built first and stay in memory; each round runs one pass over the queries for every "
+             "(ef, system) pair, systems in a rotating order, so compared passes run seconds apart. One search "
+             "thread, one query at a time in a C++ loop for every system. Cells: median [min–max] over rounds. "
+             "Ratios are computed per round (QPS at the recall target, linear interpolation between the two "
+             "nearest points of the curve), then summarised the same way.", ""]
+    for res in results:
+        names = list(res["systems"])
+        lines += [f"## {res['dataset']} ({res['n_base']:,} × {res['dim']}, {res['metric']}, "
+                  f"{res['n_queries']:,} queries, {res['rounds']} rounds, M={args.M}, efConstruction={args.efc})", ""]
+        lines += ["| system | build s (" + str(args.build_threads) + " threads) | index bytes | command |",
+                  "|---|---|---|---|"]
+        for n in names:
+            s = res["systems"][n]
+            mem = f"{s['memory_bytes']:,}" if s["memory_bytes"] else "-"
+            lines.append(f"| {n} | {s['build_seconds']:.1f} | {mem} | `{s['command'][:160]}` |")
+        lines += ["", "| ef | " + " | ".join(f"{n} recall@10 | {n} QPS" for n in names) + " |",
+                  "|---" * (1 + 2 * len(names)) + "|"]
+        for ef in res["efs"]:
+            cells = []
+            for n in names:
+                s = res["systems"][n]
+                cells += [f"{s['recall'][str(ef)]:.4f}", fmt_range(s["qps"][str(ef)])]
+            lines.append(f"| {ef} | " + " | ".join(cells) + " |")
+        lines += ["", "| ratio | " + " | ".join(f"recall ≥ {t}" for t in TARGETS) + " |",
+                  "|---" * (1 + len(TARGETS)) + "|"]
+        pairs = list(dict.fromkeys(k.rsplit("@", 1)[0] for k in res["ratios"]))
+        for pair in pairs:
+            cells = [fmt_range(res["ratios"][f"{pair}@{t}"], 2) for t in TARGETS]
+            lines.append(f"| {pair} QPS | " + " | ".join(cells) + " |")
+        lines.append("")
+        plot = out_stem.with_name(out_stem.name + f"-{res['dataset']}.png")
+        if _plot(res, plot):
+            lines += [f"![{res['dataset']}]({plot.name})", ""]
+    out_stem.with_suffix(".md").write_text("\n".join(lines) + "\n")
+    out_stem.with_suffix(".json").write_text(json.dumps({"args": vars(args), "results": results}, indent=1))
+
+
+def _plot(res, path: Path) -> bool:
+    try:
+        import matplotlib
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        return False
+    fig, ax = plt.subplots(figsize=(7, 4.5))
+    for n, s in res["systems"].items():
+        r = [s["recall"][str(ef)] for ef in res["efs"]]
+        med = [statistics.median(s["qps"][str(ef)]) for ef in res["efs"]]
+        lo = [med[i] - min(s["qps"][str(ef)]) for i, ef in enumerate(res["efs"])]
+        hi = [max(s["qps"][str(ef)]) - med[i] for i, ef in enumerate(res["efs"])]
+        ax.errorbar(r, med, yerr=[lo, hi], marker="o", capsize=3, label=n)
+    ax.set_yscale("log")
+    ax.set_xlabel("recall@10")
+    ax.set_ylabel("QPS, 1 thread (median, min-max over rounds)")
+    ax.set_title(f"{res['dataset']}: interleaved rounds")
+    ax.grid(True, which="both", alpha=0.3)
+    ax.legend()
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return True
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--datasets", default="fashion-mnist-784-euclidean,debian-docs-minilm-384-cosine")
+    ap.add_argument("--systems", default="elanus-hnsw,hnswlib,faiss-hnsw",
+                    help="ratios: every elanus-* system over every other; also usearch, " +
+                    ", ".join(n for n in ELANUS_VARIANTS if n != "elanus-hnsw"))
+    ap.add_argument("--M", type=int, default=16)
+    ap.add_argument("--efc", type=int, default=200)
+    ap.add_argument("--efs", default="10,16,20,32,40,64,80,128,160,320")
+    ap.add_argument("--rounds", type=int, default=5)
+    ap.add_argument("--build-threads", type=int, default=2)
+    ap.add_argument("--max-queries", type=int, default=0)
+    ap.add_argument("--quick", action="store_true", help="quick datasets (10k base, 200 queries), 2 rounds")
+    ap.add_argument("--out-dir", default=str(RESULTS))
+    args = ap.parse_args()
+    if args.quick:
+        args.rounds = min(args.rounds, 2)
+    if elanus_sys.ElanusHNSW.unavailable():
+        raise SystemExit(elanus_sys.ElanusHNSW.unavailable())
+    results = []
+    with tempfile.TemporaryDirectory(prefix="elanus-interleaved-") as tmp:
+        for name in args.datasets.split(","):
+            results.append(run_dataset(name, args, Path(tmp)))
+    stem = Path(args.out_dir) / (time.strftime("%Y-%m-%d") + "-ann-interleaved" + ("-quick" if args.quick else ""))
+    stem.parent.mkdir(parents=True, exist_ok=True)
+    write_report(results, args, stem)
+    print(stem.with_suffix(".md").read_text())
+
+
+if __name__ == "__main__":
+    main()
