@@ -1,11 +1,11 @@
 // HNSW (Malkov & Yashunin, "Efficient and robust approximate nearest neighbor search using
 // Hierarchical Navigable Small World graphs"): a multi-layer proximity graph.
 //
-// Supported: FLOAT / FLOAT16 / BFLOAT16 / INT8 vectors (stored as float32 internally) with L2, IP
-// and COSINE. COSINE vectors are unit-normalized at insertion and searched by L2 (for unit vectors
-// |q - x|^2 = 2 - 2 q.x orders rows exactly as cosine does); reported scores are exact dot
-// products. (A zero vector stays zero and is walked as if its similarity were 0.5; its reported
-// score is the exact 0.)
+// Supported: FLOAT / FLOAT16 / BFLOAT16 / INT8 vectors with L2, IP and COSINE. Rows are stored as
+// float32, or for L2 in the narrowest exact format that holds them (row_type_). COSINE vectors are
+// unit-normalized at insertion and searched by L2 (for unit vectors |q - x|^2 = 2 - 2 q.x orders
+// rows exactly as cosine does); reported scores are exact dot products. (A zero vector stays zero
+// and is walked as if its similarity were 0.5; its reported score is the exact 0.)
 //
 // Distances during the walk stop early (simd::L2SqrBounded): a candidate whose partial distance
 // already exceeds the worst of the current beam is rejected without reading the rest of its
@@ -16,8 +16,8 @@
 // Build parameters (Milvus names): M in [2, 2048] (default 30), efConstruction in [1, 2^31)
 // (default 360). Search: ef >= k (default k; values below k are rejected).
 //
-// Layout: layer 0 is one contiguous block per node, [u32 count | u32 links[2M] | pad | float
-// vector[dim]], 64-byte aligned, so expanding a node touches its links and neighbours' vectors
+// Layout: layer 0 is one contiguous block per node, [u32 count | u32 links[2M] | pad | row[dim]
+// (row_type_)], 64-byte aligned, so expanding a node touches its links and neighbours' vectors
 // only. Upper layers (few nodes) hold M links per level in a separate array per node. Large arrays
 // are allocated on transparent huge pages (madvise), which removes most TLB misses of the walk.
 //
