@@ -79,6 +79,16 @@ class SweepTest : public ::testing::Test {
     return out;
   }
 
+  // How many of the kQ x 10 ids are among their query's exact top 10 over all rows.
+  size_t HitsOfExactTop10(const std::vector<int32_t>& ids) {
+    size_t hits = 0;
+    for (uint32_t q = 0; q < kQ; ++q) {
+      std::set<int32_t> truth = Exact(q, kN);
+      for (int j = 0; j < 10; ++j) hits += truth.count(ids[q * 10 + j]);
+    }
+    return hits;
+  }
+
   std::string dir_;
   std::vector<float> base_, queries_;
 };
@@ -136,12 +146,7 @@ TEST_F(SweepTest, IndexSweepWritesTheSearchAnswers) {
   EXPECT_NE(json.find("\"ef\": 200"), std::string::npos) << json;
   std::vector<int32_t> ids = ReadIbin(dir_ + "/ids-1.ibin");
   ASSERT_EQ(ids.size(), size_t{kQ} * 10);
-  size_t hits = 0;
-  for (uint32_t q = 0; q < kQ; ++q) {
-    std::set<int32_t> truth = Exact(q, kN);
-    for (int j = 0; j < 10; ++j) hits += truth.count(ids[q * 10 + j]);
-  }
-  EXPECT_GE(hits, kQ * 10 * 95 / 100);  // ef=200 on 600 rows: near-exact
+  EXPECT_GE(HitsOfExactTop10(ids), kQ * 10 * 95 / 100);  // ef=200 on 600 rows: near-exact
 }
 
 // --serve 1 (bench/ann_interleaved.py): one build line, then one point per stdin line.
@@ -161,12 +166,7 @@ TEST_F(SweepTest, IndexServeAnswersOnePointPerLine) {
   EXPECT_FALSE(std::filesystem::exists(dir_ + "/ids-serve-2.ibin"));
   std::vector<int32_t> ids = ReadIbin(dir_ + "/ids-serve-0.ibin");
   ASSERT_EQ(ids.size(), size_t{kQ} * 10);
-  size_t hits = 0;
-  for (uint32_t q = 0; q < kQ; ++q) {
-    std::set<int32_t> truth = Exact(q, kN);
-    for (int j = 0; j < 10; ++j) hits += truth.count(ids[q * 10 + j]);
-  }
-  EXPECT_GE(hits, kQ * 10 * 95 / 100);
+  EXPECT_GE(HitsOfExactTop10(ids), kQ * 10 * 95 / 100);
   std::ofstream(dir_ + "/stdin.txt") << "nonsense\n";  // a line without '=' is an error
   ASSERT_NE(std::freopen((dir_ + "/stdin.txt").c_str(), "r", stdin), nullptr);
   testing::internal::CaptureStdout();
