@@ -1,6 +1,7 @@
 // HNSW construction: insertion with greedy descent, beam search per layer, heuristic neighbour
 // selection and reverse links. Builds may run on several threads: each node's links are guarded
-// by its lock in node_locks_, the entry point by entry_mu_.
+// by its lock in node_locks_, the entry point by entry_mu_, and a node becomes an entry point for
+// a lower layer only once its own links there are written (ready_, see ReadyAt).
 #include <algorithm>
 #include <cstring>
 #include <limits>
@@ -30,6 +31,7 @@ void HnswIndex::Insert(uint32_t id, VisitedList* visited, BuildScratch* scratch)
         links.assign(ll + 1, ll + 1 + ll[0]);
       }
       for (uint32_t nb : links) {
+        if (!ReadyAt(nb, l - 1)) continue;  // could not enter layer l - 1 from it
         const float d = DistQ(q, nb, ep.d);
         if (d < ep.d) {
           ep = {d, nb};
@@ -44,7 +46,20 @@ void HnswIndex::Insert(uint32_t id, VisitedList* visited, BuildScratch* scratch)
     std::erase_if(found, [id](const Cand& c) { return c.id == id; });
     if (found.empty()) continue;  // cannot happen: the entry point is never `id`
     std::sort(found.begin(), found.end());
-    const Cand closest = found.front();
+    // The next layer's search starts from the closest node whose links there are written: a node
+    // still being inserted on another thread would leave that search (and this node) stranded.
+    Cand next{0, ep_id};  // fallback: the entry point, inserted completely
+    bool have_next = false;
+    if (l > 0) {
+      for (const Cand& c : found) {
+        if (ReadyAt(c.id, l - 1)) {
+          next = c;
+          have_next = true;
+          break;
+        }
+      }
+      if (!have_next) next.d = DistQ(q, ep_id);
+    }
     SelectNeighbors(&found, m_, scratch->cand.data());
     {
       std::lock_guard<std::mutex> g(node_locks_[id]);
@@ -52,8 +67,9 @@ void HnswIndex::Insert(uint32_t id, VisitedList* visited, BuildScratch* scratch)
       own[0] = static_cast<uint32_t>(found.size());
       for (size_t i = 0; i < found.size(); ++i) own[1 + i] = found[i].id;
     }
+    if (ready_ != nullptr) ready_[id].store(static_cast<int8_t>(l), std::memory_order_release);
     for (const Cand& c : found) Connect(c.id, id, l, scratch);
-    ep = closest;
+    ep = next;
   }
   if (level > top) {
     entry_ = id;

@@ -279,11 +279,17 @@ Status HnswIndex::Add(const void* vectors, int64_t n, ThreadPool* pool) {
   if (pool == nullptr || pool->size() == 0) {
     insert_range(0, count);
   } else {
+    ready_ = std::make_unique<std::atomic<int8_t>[]>(static_cast<size_t>(n_));
+    for (int64_t i = 0; i < n_; ++i) {
+      const int8_t r = i < start ? 0 : static_cast<int8_t>(levels_[static_cast<size_t>(i)] + 1);
+      ready_[i].store(r, std::memory_order_relaxed);
+    }
     // Small chunks in insertion order keep the graph close to a sequential build.
     constexpr size_t kChunk = 16;
     pool->ParallelFor((count + kChunk - 1) / kChunk, [&](size_t c) {
       insert_range(c * kChunk, std::min(count, (c + 1) * kChunk));
     });
+    ready_.reset();
   }
   return Status::OK();
 }
@@ -430,6 +436,7 @@ Status HnswIndex::Load(std::string_view data) {
   params.ef_construction = efc;
   params.seed = seed;
   params.sq8 = params_.sq8;
+  params.upper_beam = params_.upper_beam;  // search-time behaviour, not in the image
   params.refine = (flags & 2) != 0;
   params.sq_type = (flags & 4) != 0   ? HnswParams::SqType::kFp16
                    : (flags & 8) != 0 ? HnswParams::SqType::kBf16

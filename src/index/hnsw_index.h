@@ -21,6 +21,9 @@
 // only. Upper layers (few nodes) hold M links per level in a separate array per node. Large arrays
 // are allocated on transparent huge pages (madvise), which removes most TLB misses of the walk.
 //
+// Search: greedy descent on the layers above 1; layer 1 is searched with a beam of ef / 8 (greedy
+// when that is below 2) whose nodes all seed the layer-0 beam search (hnsw_search.cc).
+//
 // Filtered search (`allowed`): the filter's selectivity is counted first. Below ~3% allowed rows
 // (or when at most ef rows are allowed) the allowed rows are scanned exactly. Above that the
 // traversal walks all nodes and keeps only allowed ones as results, until it holds ef of them
@@ -58,6 +61,10 @@ struct HnswParams {
   // HNSW: store rows in a narrower exact format when every value fits (see row_type_). Not a
   // Milvus parameter; tests turn it off to compare with float32 storage.
   bool narrow_rows = true;
+  // HNSW/HNSW_SQ: search layer 1 with a beam of ef / 8 and seed layer 0 with it (hnsw_search.cc);
+  // false: one greedy entry point, as in the original algorithm. Not a Milvus parameter and not
+  // stored in the image; tests turn it off to compare.
+  bool upper_beam = true;
 
   // Parses "M" and "efConstruction" (Milvus names); unknown keys are ignored.
   static Result<HnswParams> Parse(const ParamMap& params);
@@ -187,6 +194,10 @@ class HnswIndex final : public VectorIndex {
   // buf: dim_ floats of scratch.
   void SelectNeighbors(std::vector<Cand>* cands, size_t m, float* buf) const;
   void Connect(uint32_t from, uint32_t to, int level, BuildScratch* scratch);
+  // Whether node `id`'s own links on `level` are written (always, outside a parallel Add).
+  bool ReadyAt(uint32_t id, int level) const {
+    return ready_ == nullptr || ready_[id].load(std::memory_order_acquire) <= level;
+  }
 
   // ---- search (hnsw_search.cc) ----
   std::unique_ptr<VisitedList> AcquireVisited() const;
@@ -197,9 +208,13 @@ class HnswIndex final : public VectorIndex {
   template <bool kSq>
   float QDistBounded(const QueryCtx& q, uint32_t id, float bound) const;
   template <bool kSq>
-  Cand GreedyUpperLayers(const QueryCtx& q) const;
+  Cand GreedyUpperLayers(const QueryCtx& q, int lowest) const;
+  template <bool kSq>
+  void SearchUpperLayer(const QueryCtx& q, Cand ep, size_t ef, int level, VisitedList* visited,
+                        std::vector<Cand>* result) const;
   template <FilterMode kMode, bool kSq>
-  void SearchLayer0(const QueryCtx& q, Cand ep, size_t ef, const Bitset* allowed,
+  void SearchLayer0(const QueryCtx& q, const std::vector<Cand>& seeds, size_t ef,
+                    const Bitset* allowed,
                     VisitedList* visited, std::vector<Cand>* result) const;
   template <bool kSq>
   void Traverse(const QueryCtx& q, FilterMode mode, size_t ef, const Bitset* allowed,
@@ -248,6 +263,9 @@ class HnswIndex final : public VectorIndex {
   std::vector<std::unique_ptr<uint32_t[]>> upper_;  // per node: level * (1 + M) u32
   std::vector<int8_t> levels_;
   std::unique_ptr<std::mutex[]> node_locks_;  // [capacity_], guard a node's links during build
+  // During a parallel Add, [n_]: the lowest layer whose links the node has written (its level + 1
+  // before its insertion starts; 0 for nodes present before the Add). Null otherwise.
+  std::unique_ptr<std::atomic<int8_t>[]> ready_;
   int64_t capacity_ = 0;
   int64_t n_ = 0;
   std::atomic<int64_t> indexed_{0};

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdio>
+
 #include "index/index_registry.h"
 #include "index/test_data.h"
 #include "simd/distance.h"
@@ -57,6 +59,25 @@ TEST(HnswIndexTest, RecallAboveThresholdOnClusteredData) {
     const double recall = MeanRecall(*index, Clustered(), 10, 64);
     EXPECT_GE(recall, 0.95);
   }
+}
+
+// Many tight clusters and a sparse graph: a single greedy entry point into layer 0 often ends in
+// a wrong cluster, which the layer-1 beam (HnswParams::upper_beam, hnsw_search.cc) avoids. The
+// same graph is searched both ways (the flag is search-time only).
+TEST(HnswIndexTest, UpperBeamKeepsManyClustersReachable) {
+  const Dataset ds = testing::MakeClustered(20000, 200, 32, 500, 7);
+  auto built = BuildHnsw(ds, MetricType::kL2, nullptr, /*m=*/4, /*efc=*/32);  // deterministic
+  std::string image;
+  ASSERT_TRUE(built->Serialize(&image).ok());
+  auto greedy = HnswIndex::Create({DataType::kFloatVector, ds.dim, MetricType::kL2},
+                                  HnswParams{.m = 4, .ef_construction = 32, .upper_beam = false});
+  ASSERT_TRUE(greedy.ok());
+  ASSERT_TRUE((*greedy)->Load(image).ok());
+  const double with_beam = MeanRecall(*built, ds, 10, 64);
+  const double without = MeanRecall(**greedy, ds, 10, 64);
+  EXPECT_GE(with_beam, without) << "without the beam: " << without;
+  EXPECT_GE(with_beam, 0.85);
+  std::printf("recall@10 ef=64: upper beam %.4f, greedy entry %.4f\n", with_beam, without);
 }
 
 TEST(HnswIndexTest, ScoresMatchExactDistances) {
