@@ -214,8 +214,7 @@ class HnswIndex final : public VectorIndex {
                         std::vector<Cand>* result) const;
   template <FilterMode kMode, bool kSq>
   void SearchLayer0(const QueryCtx& q, const std::vector<Cand>& seeds, size_t ef,
-                    const Bitset* allowed,
-                    VisitedList* visited, std::vector<Cand>* result) const;
+                    const Bitset* allowed, VisitedList* visited, std::vector<Cand>* result) const;
   template <bool kSq>
   void Traverse(const QueryCtx& q, FilterMode mode, size_t ef, const Bitset* allowed,
                 std::vector<Cand>* result) const;
