@@ -147,16 +147,7 @@ void HnswIndex::SearchLayerForBuild(const float* q, Cand ep, size_t ef, int leve
       const float bound =
           result->size() < ef ? std::numeric_limits<float>::infinity() : result->front().d;
       const float d = DistQ(q, nb, bound);
-      if (d < bound) {
-        frontier.push_back({d, nb});
-        std::push_heap(frontier.begin(), frontier.end(), greater);
-        result->push_back({d, nb});
-        std::push_heap(result->begin(), result->end());
-        if (result->size() > ef) {
-          std::pop_heap(result->begin(), result->end());
-          result->pop_back();
-        }
-      }
+      if (d < bound) PushCandidate({d, nb}, ef, &frontier, result);
     }
   }
 }

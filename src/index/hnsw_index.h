@@ -31,6 +31,7 @@
 // with fewer than k results while k rows are allowed, the allowed rows are scanned exactly.
 #pragma once
 
+#include <algorithm>
 #include <atomic>
 #include <limits>
 #include <memory>
@@ -181,6 +182,21 @@ class HnswIndex final : public VectorIndex {
   void ChooseLayout(const void* vectors, int64_t n);
   // Re-stores every row as float32 (a later row does not fit the narrower row_type_).
   void WidenRowsToF32();
+
+  // Beam-search step shared by the build and the layer-1 search: adds c to the frontier
+  // (min-heap) and to result (max-heap), keeping the best ef in result.
+  static void PushCandidate(Cand c, size_t ef, std::vector<Cand>* frontier,
+                            std::vector<Cand>* result) {
+    frontier->push_back(c);
+    std::push_heap(frontier->begin(), frontier->end(),
+                   [](const Cand& a, const Cand& b) { return b < a; });
+    result->push_back(c);
+    std::push_heap(result->begin(), result->end());
+    if (result->size() > ef) {
+      std::pop_heap(result->begin(), result->end());
+      result->pop_back();
+    }
+  }
 
   // ---- construction (hnsw_build.cc) ----
   struct BuildScratch {  // per building thread: decoded rows, dim_ floats each

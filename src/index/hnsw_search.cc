@@ -162,15 +162,7 @@ void HnswIndex::SearchUpperLayer(const QueryCtx& q, Cand ep, size_t ef, int leve
       const float bound =
           result->size() < ef ? std::numeric_limits<float>::infinity() : result->front().d;
       const float d = QDistBounded<kSq>(q, nb, bound);
-      if (d >= bound) continue;
-      frontier.push_back({d, nb});
-      std::push_heap(frontier.begin(), frontier.end(), greater);
-      result->push_back({d, nb});
-      std::push_heap(result->begin(), result->end());
-      if (result->size() > ef) {
-        std::pop_heap(result->begin(), result->end());
-        result->pop_back();
-      }
+      if (d < bound) PushCandidate({d, nb}, ef, &frontier, result);
     }
   }
 }
