@@ -3,11 +3,9 @@
 //
 // Supported: FLOAT / FLOAT16 / BFLOAT16 / INT8 vectors with L2, IP and COSINE. Rows are stored as
 // float32, or for L2 in the narrowest exact format that holds them (row_type_). COSINE vectors are
-// unit-normalized at insertion and searched by L2 (for unit vectors |q - x|^2 = 2 - 2 q.x orders
-// rows exactly as cosine does); reported scores are exact dot products. (A zero vector stays zero
-// and is walked as if its similarity were 0.5; its reported score is the exact 0.)
+// unit-normalized at insertion and walked by -q.x (a zero vector stays zero: similarity 0).
 //
-// Distances during the walk stop early (simd::L2SqrBounded): a candidate whose partial distance
+// L2 distances during the walk stop early (simd::L2SqrBounded): a candidate whose partial distance
 // already exceeds the worst of the current beam is rejected without reading the rest of its
 // vector. To make that happen early, the stored components are permuted so that the ones with the
 // largest variance over the first batch of rows come first (an orthogonal transform: distances
@@ -169,8 +167,8 @@ class HnswIndex final : public VectorIndex {
   }
   size_t MaxDegree(int level) const { return level == 0 ? m0_ : m_; }
   // Internal distance from a float32 query q[dim_] (stored component order) to row `id`: L2
-  // squared (L2; IP on extended vectors), or |q - x|^2 / 2 - 1 (COSINE, unit vectors: equals
-  // -q.x). Exact when < bound; otherwise some value >= bound (early termination). NaN -> +inf.
+  // squared (L2; IP on extended vectors), or -q.x (COSINE, unit vectors). Exact when < bound;
+  // otherwise some value >= bound (L2 early termination; COSINE is always exact). NaN -> +inf.
   float DistQ(const float* q, uint32_t id,
               float bound = std::numeric_limits<float>::infinity()) const;
   // The stored component order (perm_) applied to a float32 row of spec dim, in place.

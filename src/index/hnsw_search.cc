@@ -267,7 +267,9 @@ void HnswIndex::ExactScan(const float* q, size_t k, const Bitset* allowed,
 }
 
 void HnswIndex::FinishScores(const float* q, std::vector<Cand>* result) const {
-  if (!ip_as_l2_ && spec_.metric != MetricType::kCosine) return;
+  // COSINE graph distances are already the exact -q.x, unless they came from the codes.
+  const bool cosine_exact = spec_.metric == MetricType::kCosine && !params_.sq8;
+  if (!ip_as_l2_ && (spec_.metric != MetricType::kCosine || cosine_exact)) return;
   for (Cand& c : *result) {
     const float d =
         -simd::InnerProductRow(q, Row(c.id), RowTypeOfRows(), static_cast<size_t>(spec_.dim));
