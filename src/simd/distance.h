@@ -30,7 +30,7 @@ namespace elanus::simd {
 float L2Sqr(const float* a, const float* b, size_t dim);  // sum (a_i - b_i)^2
 // L2Sqr that may stop early: returns exactly L2Sqr(a, b, dim) when that is < bound; otherwise
 // some value >= bound (a partial sum; the true distance is at least that large). The partial
-// sums are compared with `bound` every 64 floats, so rows whose leading components already
+// sums are compared with `bound` every 256 floats, so rows whose leading components already
 // exceed it cost a fraction of a full distance (graph search rejects most candidates).
 float L2SqrBounded(const float* a, const float* b, size_t dim, float bound);
 float InnerProduct(const float* a, const float* b, size_t dim);
