@@ -181,19 +181,25 @@ class HnswIndex final : public VectorIndex {
   // Re-stores every row as float32 (a later row does not fit the narrower row_type_).
   void WidenRowsToF32();
 
-  // Beam-search step shared by the build and the layer-1 search: adds c to the frontier
-  // (min-heap) and to result (max-heap), keeping the best ef in result.
-  static void PushCandidate(Cand c, size_t ef, std::vector<Cand>* frontier,
-                            std::vector<Cand>* result) {
+  // Beam-search steps shared by the build and the searches. PushFrontier adds c to the frontier
+  // (min-heap); PushResult adds it to result (max-heap), keeping the best ef.
+  static void PushFrontier(Cand c, std::vector<Cand>* frontier) {
     frontier->push_back(c);
     std::push_heap(frontier->begin(), frontier->end(),
                    [](const Cand& a, const Cand& b) { return b < a; });
+  }
+  static void PushResult(Cand c, size_t ef, std::vector<Cand>* result) {
     result->push_back(c);
     std::push_heap(result->begin(), result->end());
     if (result->size() > ef) {
       std::pop_heap(result->begin(), result->end());
       result->pop_back();
     }
+  }
+  static void PushCandidate(Cand c, size_t ef, std::vector<Cand>* frontier,
+                            std::vector<Cand>* result) {
+    PushFrontier(c, frontier);
+    PushResult(c, ef, result);
   }
 
   // ---- construction (hnsw_build.cc) ----

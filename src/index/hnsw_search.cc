@@ -179,31 +179,17 @@ void HnswIndex::SearchLayer0(const QueryCtx& q, const std::vector<Cand>& seeds, 
   visited->Reset(static_cast<size_t>(n_));
   for (const Cand& ep : seeds) {
     visited->Mark(ep.id);
-    frontier.push_back(ep);
-    std::push_heap(frontier.begin(), frontier.end(), greater);
-    if (kMode == FilterMode::kNone || allowed->test(ep.id)) {
-      result->push_back(ep);
-      std::push_heap(result->begin(), result->end());
-      if (result->size() > ef) {
-        std::pop_heap(result->begin(), result->end());
-        result->pop_back();
-      }
-    }
+    PushFrontier(ep, &frontier);
+    if (kMode == FilterMode::kNone || allowed->test(ep.id)) PushResult(ep, ef, result);
   }
   float bound = result->size() >= ef ? result->front().d : std::numeric_limits<float>::infinity();
 
   auto consider = [&](uint32_t id, bool is_allowed) {
     const float d = QDistBounded<kSq>(q, id, bound);
     if (d >= bound) return;
-    frontier.push_back({d, id});
-    std::push_heap(frontier.begin(), frontier.end(), greater);
+    PushFrontier({d, id}, &frontier);
     if (!is_allowed) return;
-    result->push_back({d, id});
-    std::push_heap(result->begin(), result->end());
-    if (result->size() > ef) {
-      std::pop_heap(result->begin(), result->end());
-      result->pop_back();
-    }
+    PushResult({d, id}, ef, result);
     if (result->size() >= ef) bound = result->front().d;
   };
 
@@ -267,9 +253,10 @@ void HnswIndex::ExactScan(const float* q, size_t k, const Bitset* allowed,
 }
 
 void HnswIndex::FinishScores(const float* q, std::vector<Cand>* result) const {
-  // COSINE graph distances are already the exact -q.x, unless they came from the codes.
-  const bool cosine_exact = spec_.metric == MetricType::kCosine && !params_.sq8;
-  if (!ip_as_l2_ && (spec_.metric != MetricType::kCosine || cosine_exact)) return;
+  // IP walks extended vectors; COSINE distances are the exact -q.x (DistQ) unless they came from
+  // the HNSW_SQ codes without refine.
+  const bool from_codes = params_.sq8 && !params_.refine;
+  if (!ip_as_l2_ && !(spec_.metric == MetricType::kCosine && from_codes)) return;
   for (Cand& c : *result) {
     const float d =
         -simd::InnerProductRow(q, Row(c.id), RowTypeOfRows(), static_cast<size_t>(spec_.dim));
