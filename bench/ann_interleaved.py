@@ -18,6 +18,14 @@ Recall@10 comes from the returned ids (datasets.knn_recall), never from a tool's
 
     python3 bench/ann_interleaved.py --datasets fashion-mnist-784-euclidean --rounds 5
     python3 bench/ann_interleaved.py --quick            # smoke run, ~2 min
+
+A/B of two Elanus builds (e.g. a change against its parent commit): `--baseline-bin B` adds, for every
+elanus-* system, a copy named `<name>-base` that runs the elanus_bench binary B, and the ratios then include
+`<name>/<name>-base`. `--build-rounds N` builds every system N times in a rotating order (the last build is
+the one searched) and reports the median build time and the per-round build-time ratios:
+
+    python3 bench/ann_interleaved.py --datasets fashion-mnist-784-euclidean --systems elanus-hnsw \
+        --baseline-bin /tmp/parent/build/release/bench/elanus_bench --build-rounds 3 --rounds 3
 """
 from __future__ import annotations
 
@@ -41,6 +49,7 @@ from bench.systems import elanus as elanus_sys  # noqa: E402
 from bench.vecio import read_ibin, write_fbin  # noqa: E402
 
 K = 10
+BASE_SUFFIX = "-base"  # an Elanus system run by --baseline-bin
 TARGETS = (0.9, 0.95, 0.99)
 RESULTS = Path(__file__).resolve().parent / "results"
 
@@ -54,14 +63,15 @@ ELANUS_VARIANTS = {
 
 
 class ElanusServe:
-    def __init__(self, name, m, efc, build_threads, workdir: Path):
+    def __init__(self, name, m, efc, build_threads, workdir: Path, binary=None):
         self.name = name
         self.m, self.efc, self.build_threads, self.workdir = m, efc, build_threads, workdir / name
-        self.index, self.extra = ELANUS_VARIANTS[name]
+        self.index, self.extra = ELANUS_VARIANTS[name.removesuffix(BASE_SUFFIX)]
+        self.binary = Path(binary) if binary else elanus_sys.binary()
 
     def build(self, ds: datasets.Dataset, queries_path: Path):
         self.workdir.mkdir(parents=True, exist_ok=True)
-        cmd = [str(elanus_sys.binary()), "index", "--type", self.index, "--base", str(ds.base_path),
+        cmd = [str(self.binary), "index", "--type", self.index, "--base", str(ds.base_path),
                "--queries", str(queries_path), "--metric", ds.metric, "--k", str(K),
                "--threads", str(self.build_threads), "--clients", "1", "--runs", "1",
                "--out-dir", str(self.workdir), "--param", f"M={self.m}", "--param", f"efConstruction={self.efc}",
@@ -218,6 +228,9 @@ def run_dataset(name, args, workroot: Path):
     for s in args.systems.split(","):
         if s in ELANUS_VARIANTS:
             sysobj = ElanusServe(s, args.M, args.efc, args.build_threads, workroot / name)
+            if args.baseline_bin:
+                systems.append(ElanusServe(s + BASE_SUFFIX, args.M, args.efc, args.build_threads,
+                                           workroot / name, args.baseline_bin))
         elif s == "usearch":
             sysobj = USearch(args.M, args.efc, args.build_threads)
         elif s == "hnswlib":
@@ -229,14 +242,22 @@ def run_dataset(name, args, workroot: Path):
         systems.append(sysobj)
     base = ds.base()
     gt_dist = ds.gt_dist()[:nq]
+    builds = {s.name: [] for s in systems}
+    for b in range(args.build_rounds):
+        shift = b % len(systems)
+        for s in systems[shift:] + systems[:shift]:
+            datasets.log(f"{name}: building {s.name} (M={args.M}, efConstruction={args.efc}, "
+                         f"{args.build_threads} threads), build round {b + 1}/{args.build_rounds}")
+            if b > 0:
+                s.close()  # drop the previous build before making the next one
+            if isinstance(s, ElanusServe):
+                s.build(ds, qpath)
+            else:
+                s.build(ds)
+            builds[s.name].append(s.build_seconds)
+            datasets.log(f"{name}: {s.name} built in {s.build_seconds:.1f} s")
     for s in systems:
-        datasets.log(f"{name}: building {s.name} (M={args.M}, efConstruction={args.efc}, "
-                     f"{args.build_threads} threads)")
-        if isinstance(s, ElanusServe):
-            s.build(ds, qpath)
-        else:
-            s.build(ds)
-        datasets.log(f"{name}: {s.name} built in {s.build_seconds:.1f} s")
+        s.build_seconds = statistics.median(builds[s.name])
     efs = [int(e) for e in args.efs.split(",")]
     qps = {s.name: {ef: [] for ef in efs} for s in systems}
     recall = {s.name: {} for s in systems}
@@ -251,9 +272,9 @@ def run_dataset(name, args, workroot: Path):
         datasets.log(f"{name}: round {rnd + 1}/{args.rounds} done")
     for s in systems:
         s.close()
-    ratios = {}
+    ratios, build_ratios = {}, {}
     names = [s.name for s in systems]
-    refs = [n for n in names if n.startswith("elanus")] or names[:1]
+    refs = [n for n in names if n.startswith("elanus") and not n.endswith(BASE_SUFFIX)] or names[:1]
     for ref, peer in [(r, p) for r in refs for p in names if p not in refs]:
         for target in TARGETS:
             per_round = []
@@ -263,10 +284,14 @@ def run_dataset(name, args, workroot: Path):
                 if mine is not None and theirs is not None:
                     per_round.append(mine / theirs)
             ratios[f"{ref}/{peer}@{target}"] = per_round
+        build_ratios[f"{ref}/{peer}"] = [a / b for a, b in zip(builds[ref], builds[peer])]
     return {
         "dataset": name, "metric": ds.metric, "n_base": int(base.shape[0]), "n_queries": nq, "dim": int(base.shape[1]),
         "efs": efs, "rounds": args.rounds,
-        "systems": {s.name: {"build_seconds": round(s.build_seconds, 2), "memory_bytes": s.memory,
+        "build_rounds": args.build_rounds, "build_ratios": build_ratios,
+        "systems": {s.name: {"build_seconds": round(s.build_seconds, 2),
+                             "build_seconds_per_round": [round(x, 2) for x in builds[s.name]],
+                             "memory_bytes": s.memory,
                              "command": s.command, "qps": {str(ef): qps[s.name][ef] for ef in efs},
                              "recall": {str(ef): recall[s.name][ef] for ef in efs}} for s in systems},
         "ratios": ratios,
@@ -296,12 +321,16 @@ def write_report(results, args, out_stem: Path):
         names = list(res["systems"])
         lines += [f"## {res['dataset']} ({res['n_base']:,} × {res['dim']}, {res['metric']}, "
                   f"{res['n_queries']:,} queries, {res['rounds']} rounds, M={args.M}, efConstruction={args.efc})", ""]
-        lines += ["| system | build s (" + str(args.build_threads) + " threads) | index bytes | command |",
-                  "|---|---|---|---|"]
+        builds_label = f"median of {res['build_rounds']} builds" if res["build_rounds"] > 1 else "one build"
+        lines += ["| system | build s (" + str(args.build_threads) + f" threads, {builds_label}) | index bytes | "
+                  "command |", "|---|---|---|---|"]
         for n in names:
             s = res["systems"][n]
             mem = f"{s['memory_bytes']:,}" if s["memory_bytes"] else "-"
             lines.append(f"| {n} | {s['build_seconds']:.1f} | {mem} | `{s['command'][:160]}` |")
+        if res["build_rounds"] > 1:
+            lines += ["", "Build-time ratios (per build round, then median [min–max]; below 1 = faster build): " +
+                      "; ".join(f"{pair} {fmt_range(v, 2)}" for pair, v in res["build_ratios"].items())]
         lines += ["", "| ef | " + " | ".join(f"{n} recall@10 | {n} QPS" for n in names) + " |",
                   "|---" * (1 + 2 * len(names)) + "|"]
         for ef in res["efs"]:
@@ -362,6 +391,9 @@ def main():
     ap.add_argument("--rounds", type=int, default=5)
     ap.add_argument("--build-threads", type=int, default=2)
     ap.add_argument("--max-queries", type=int, default=0)
+    ap.add_argument("--baseline-bin", default="",
+                    help="elanus_bench binary of a baseline build: adds <name>-base for every elanus system")
+    ap.add_argument("--build-rounds", type=int, default=1, help="builds per system, rotating order")
     ap.add_argument("--quick", action="store_true", help="quick datasets (10k base, 200 queries), 2 rounds")
     ap.add_argument("--out-dir", default=str(RESULTS))
     args = ap.parse_args()

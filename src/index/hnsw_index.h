@@ -148,6 +148,9 @@ class HnswIndex final : public VectorIndex {
   // The row as float32: a pointer into the index when rows are float32, else decoded into
   // buf[dim_].
   const float* RowFloat(uint32_t id, float* buf) const;
+  // Neighbour payloads kept in flight ahead of the distance computations (4, 8 and 16 measured
+  // alike on fashion-mnist searches).
+  static constexpr uint32_t kPrefetchAhead = 8;
   // Prefetches a node's layer-0 payload (its first payload_prefetch_bytes_) into L2, not L1
   // (prefetcht1): on Zen 4, fashion-mnist, uint8 rows, ef=20, prefetcht0 ran at 0.83x the QPS of
   // prefetcht1 (float32 rows: 0.96x), as L1 fill buffers are few and the lines of several nodes
@@ -200,6 +203,25 @@ class HnswIndex final : public VectorIndex {
                             std::vector<Cand>* result) {
     PushFrontier(c, frontier);
     PushResult(c, ef, result);
+  }
+  // Marks the unvisited ids among ids[0, cnt) and calls fn(id) for each, in order, while the
+  // payloads of the next kPrefetchAhead are in flight (memory-level parallelism: a node's payload
+  // is usually a DRAM miss). cnt <= 4096. The build's beam search (SearchLayerForBuild) does not
+  // use it: with 8 or 2-4 nodes ahead its build times were within the noise of no prefetch
+  // (text 100k x 384, 2 threads, 3 builds each: medians 37.1 vs 38.1 s, and 39.4 vs 38.6 s).
+  template <class Fn>
+  void ForEachUnvisited(const uint32_t* ids, uint32_t cnt, VisitedList* visited, Fn&& fn) const {
+    for (uint32_t i = 0; i < cnt; ++i) __builtin_prefetch(visited->MarkPtr(ids[i]), 0, 3);
+    uint32_t todo[4096];
+    uint32_t m = 0;
+    for (uint32_t i = 0; i < cnt; ++i) {
+      if (!visited->TestAndMark(ids[i])) todo[m++] = ids[i];
+    }
+    for (uint32_t j = 0; j < std::min(m, kPrefetchAhead); ++j) PrefetchPayload(todo[j]);
+    for (uint32_t j = 0; j < m; ++j) {
+      if (j + kPrefetchAhead < m) PrefetchPayload(todo[j + kPrefetchAhead]);
+      fn(todo[j]);
+    }
   }
 
   // ---- construction (hnsw_build.cc) ----
