@@ -399,6 +399,10 @@ def main():
     args = ap.parse_args()
     if args.quick:
         args.rounds = min(args.rounds, 2)
+    if args.rounds < 1 or args.build_rounds < 1:
+        raise SystemExit("--rounds and --build-rounds must be >= 1")
+    if args.baseline_bin and not os.access(args.baseline_bin, os.X_OK):
+        raise SystemExit(f"--baseline-bin {args.baseline_bin}: not an executable file")
     if elanus_sys.ElanusHNSW.unavailable():
         raise SystemExit(elanus_sys.ElanusHNSW.unavailable())
     results = []
