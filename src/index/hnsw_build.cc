@@ -141,14 +141,20 @@ void HnswIndex::SearchLayerForBuild(const float* q, Cand ep, size_t ef, int leve
       cnt = ll[0];
       std::memcpy(links, ll + 1, cnt * sizeof(uint32_t));
     }
-    for (uint32_t i = 0; i < cnt; ++i) {
-      const uint32_t nb = links[i];
-      if (visited->TestAndMark(nb)) continue;
-      const float bound =
-          result->size() < ef ? std::numeric_limits<float>::infinity() : result->front().d;
-      const float d = DistQ(q, nb, bound);
-      if (d < bound) PushCandidate({d, nb}, ef, &frontier, result);
-    }
+    auto bound = [&] {
+      return result->size() < ef ? std::numeric_limits<float>::infinity() : result->front().d;
+    };
+    auto push = [&](uint32_t nb, float d) {
+      if (d < bound()) PushCandidate({d, nb}, ef, &frontier, result);
+    };
+    ForEachUnvisited4(
+        links, cnt, visited,
+        [&](const uint32_t* ids) {
+          float d[4];
+          DistQ4(q, ids, bound(), d);
+          for (int r = 0; r < 4; ++r) push(ids[r], d[r]);
+        },
+        [&](uint32_t nb) { push(nb, DistQ(q, nb, bound())); });
   }
 }
 

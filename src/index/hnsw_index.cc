@@ -169,6 +169,20 @@ float HnswIndex::DistQ(const float* q, uint32_t id, float bound) const {
   return d == d ? d : std::numeric_limits<float>::infinity();
 }
 
+void HnswIndex::DistQ4(const float* q, const uint32_t* ids, float bound, float* out) const {
+  const void* rows[4] = {Row(ids[0]), Row(ids[1]), Row(ids[2]), Row(ids[3])};
+  const simd::RowType t = RowTypeOfRows();
+  if (spec_.metric == MetricType::kCosine) {
+    simd::InnerProductRows4(q, rows, t, dim_, out);
+    for (int r = 0; r < 4; ++r) out[r] = -out[r];
+  } else {
+    simd::L2SqrBoundedRows4(q, rows, t, dim_, bound, out);
+  }
+  for (int r = 0; r < 4; ++r) {
+    if (out[r] != out[r]) out[r] = std::numeric_limits<float>::infinity();
+  }
+}
+
 const float* HnswIndex::RowFloat(uint32_t id, float* buf) const {
   if (RowTypeOfRows() == simd::RowType::kF32) return static_cast<const float*>(Row(id));
   simd::DecodeRow(Row(id), RowTypeOfRows(), dim_, buf);

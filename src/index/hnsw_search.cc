@@ -176,8 +176,7 @@ void HnswIndex::SearchLayer0(const QueryCtx& q, const std::vector<Cand>& seeds, 
   }
   float bound = result->size() >= ef ? result->front().d : std::numeric_limits<float>::infinity();
 
-  auto consider = [&](uint32_t id, bool is_allowed) {
-    const float d = QDistBounded<kSq>(q, id, bound);
+  auto consider_d = [&](uint32_t id, bool is_allowed, float d) {
     if (d >= bound) return;
     PushFrontier({d, id}, &frontier);
     if (!is_allowed) return;
@@ -191,9 +190,23 @@ void HnswIndex::SearchLayer0(const QueryCtx& q, const std::vector<Cand>& seeds, 
     std::pop_heap(frontier.begin(), frontier.end(), greater);
     frontier.pop_back();
     const uint32_t* ll = Links0(c.id);
-    ForEachUnvisited(ll + 1, ll[0], visited, [&](uint32_t id) {
-      consider(id, kMode == FilterMode::kNone || allowed->test(id));
-    });
+    auto one = [&](uint32_t id) {
+      consider_d(id, kMode == FilterMode::kNone || allowed->test(id),
+                 QDistBounded<kSq>(q, id, bound));
+    };
+    if constexpr (kSq) {
+      ForEachUnvisited(ll + 1, ll[0], visited, one);
+    } else {
+      ForEachUnvisited4(
+          ll + 1, ll[0], visited,
+          [&](const uint32_t* ids) {
+            float d[4];
+            DistQ4(q.f, ids, bound, d);
+            for (int r = 0; r < 4; ++r)
+              consider_d(ids[r], kMode == FilterMode::kNone || allowed->test(ids[r]), d[r]);
+          },
+          one);
+    }
   }
   std::sort_heap(result->begin(), result->end());
 }

@@ -79,6 +79,13 @@ void EncodeRow(const float* v, size_t n, RowType t, void* out);
 void DecodeRow(const void* row, RowType t, size_t dim, float* out);  // out: [dim]
 float L2SqrBoundedRow(const float* q, const void* row, RowType t, size_t dim, float bound);
 float InnerProductRow(const float* q, const void* row, RowType t, size_t dim);
+// Four rows of type t at once (one query load serves four rows; the four rows' loads overlap):
+// out[r] is bit-identical to L2SqrBoundedRow / InnerProductRow of rows[r]. The bounded form stops
+// when all four partial sums are >= bound, so each out[r] is exact when < bound, else >= bound.
+void L2SqrBoundedRows4(const float* q, const void* const rows[4], RowType t, size_t dim,
+                       float bound, float out[4]);
+void InnerProductRows4(const float* q, const void* const rows[4], RowType t, size_t dim,
+                       float out[4]);
 
 // ---- batch: one query against n rows ----------------------------------------------------------
 // q: [dim]; base: [n][dim] row-major, row i at base + i * dim; out: [n], out[i] = distance(q, row

@@ -249,6 +249,92 @@ float DotRowImpl(const float* q, const void* row, RowType t, size_t dim) {
   return DotRow<F32>(q, static_cast<const float*>(row), dim);
 }
 
+// Four rows at once against one query: each query vector is loaded once for the four rows, and
+// the four rows' loads are in flight together. Per row, the accumulators and their order are those
+// of L2Bounded / DotRow, so out[r] is bit-identical to the one-row kernel. kBounded (L2 only):
+// every kCheckFloats components, stop when all four partial sums are >= bound; a row's result is
+// then exact when < bound and some value >= bound otherwise, as in L2Bounded.
+template <class Fmt, class Op, bool kBounded>
+HWY_INLINE void Rows4(const float* HWY_RESTRICT a, const void* const* rows, size_t dim, float bound,
+                      float* out) {
+  using T = typename Fmt::T;
+  const DF df;
+  const size_t N = hn::Lanes(df);
+  const size_t block = 4 * N;
+  const size_t blocks_per_check = block >= kCheckFloats ? 1 : kCheckFloats / block;
+  const T* b[4];
+  for (int r = 0; r < 4; ++r) b[r] = static_cast<const T*>(rows[r]);
+  VF s[4][4];
+  for (auto& row : s) row[0] = row[1] = row[2] = row[3] = hn::Zero(df);
+  auto total = [&](int r) {
+    return hn::GetLane(
+        hn::SumOfLanes(df, hn::Add(hn::Add(s[r][0], s[r][1]), hn::Add(s[r][2], s[r][3]))));
+  };
+  size_t i = 0;
+  size_t since_check = 0;
+  for (; i + block <= dim; i += block) {
+    const VF a0 = hn::LoadU(df, a + i), a1 = hn::LoadU(df, a + i + N);
+    const VF a2 = hn::LoadU(df, a + i + 2 * N), a3 = hn::LoadU(df, a + i + 3 * N);
+    for (int r = 0; r < 4; ++r) {
+      s[r][0] = Op::Step(a0, Fmt::Load(df, b[r] + i), s[r][0]);
+      s[r][1] = Op::Step(a1, Fmt::Load(df, b[r] + i + N), s[r][1]);
+      s[r][2] = Op::Step(a2, Fmt::Load(df, b[r] + i + 2 * N), s[r][2]);
+      s[r][3] = Op::Step(a3, Fmt::Load(df, b[r] + i + 3 * N), s[r][3]);
+    }
+    if constexpr (kBounded) {
+      if (++since_check == blocks_per_check && i + block < dim) {
+        since_check = 0;
+        bool all_over = true;
+        for (int r = 0; r < 4; ++r) {
+          out[r] = total(r);
+          all_over = all_over && out[r] >= bound;
+        }
+        if (all_over) return;
+      }
+    }
+  }
+  for (; i + N <= dim; i += N) {
+    const VF av = hn::LoadU(df, a + i);
+    for (int r = 0; r < 4; ++r) s[r][0] = Op::Step(av, Fmt::Load(df, b[r] + i), s[r][0]);
+  }
+  if (i < dim) {
+    float ta[kMaxLanes] = {};
+    std::copy(a + i, a + dim, ta);
+    const VF av = hn::LoadU(df, ta);
+    for (int r = 0; r < 4; ++r) {
+      T tb[kMaxLanes] = {};
+      std::copy(b[r] + i, b[r] + dim, tb);
+      s[r][1] = Op::Step(av, Fmt::Load(df, tb), s[r][1]);
+    }
+  }
+  for (int r = 0; r < 4; ++r) out[r] = total(r);
+}
+
+template <class Op, bool kBounded>
+void Rows4Impl(const float* q, const void* const* rows, RowType t, size_t dim, float bound,
+               float* out) {
+  switch (t) {
+    case RowType::kF16:
+      return Rows4<F16, Op, kBounded>(q, rows, dim, bound, out);
+    case RowType::kBF16:
+      return Rows4<BF16, Op, kBounded>(q, rows, dim, bound, out);
+    case RowType::kI8:
+      return Rows4<I8, Op, kBounded>(q, rows, dim, bound, out);
+    case RowType::kU8:
+      return Rows4<U8, Op, kBounded>(q, rows, dim, bound, out);
+    case RowType::kF32:
+      break;
+  }
+  Rows4<F32, Op, kBounded>(q, rows, dim, bound, out);
+}
+void L2SqrBoundedRows4Impl(const float* q, const void* const* rows, RowType t, size_t dim,
+                           float bound, float* out) {
+  Rows4Impl<L2Op, true>(q, rows, t, dim, bound, out);
+}
+void DotRows4Impl(const float* q, const void* const* rows, RowType t, size_t dim, float* out) {
+  Rows4Impl<DotOp, false>(q, rows, t, dim, 0.0f, out);
+}
+
 float DotF32Impl(const float* a, const float* b, size_t dim) {
   return Reduce<F32, DotOp, false>(a, b, dim);
 }
@@ -411,6 +497,8 @@ namespace elanus::simd {
 HWY_EXPORT(L2SqrF32Impl);
 HWY_EXPORT(L2SqrBoundedRowImpl);
 HWY_EXPORT(DotRowImpl);
+HWY_EXPORT(L2SqrBoundedRows4Impl);
+HWY_EXPORT(DotRows4Impl);
 HWY_EXPORT(DecodeRowImpl);
 HWY_EXPORT(DotF32Impl);
 HWY_EXPORT(SelfDotF32Impl);
@@ -437,6 +525,14 @@ float L2SqrBoundedRow(const float* q, const void* row, RowType t, size_t dim, fl
 }
 float InnerProductRow(const float* q, const void* row, RowType t, size_t dim) {
   return HWY_DYNAMIC_DISPATCH(DotRowImpl)(q, row, t, dim);
+}
+void L2SqrBoundedRows4(const float* q, const void* const rows[4], RowType t, size_t dim,
+                       float bound, float out[4]) {
+  HWY_DYNAMIC_DISPATCH(L2SqrBoundedRows4Impl)(q, rows, t, dim, bound, out);
+}
+void InnerProductRows4(const float* q, const void* const rows[4], RowType t, size_t dim,
+                       float out[4]) {
+  HWY_DYNAMIC_DISPATCH(DotRows4Impl)(q, rows, t, dim, out);
 }
 void DecodeRow(const void* row, RowType t, size_t dim, float* out) {
   HWY_DYNAMIC_DISPATCH(DecodeRowImpl)(row, t, dim, out);

@@ -211,6 +211,50 @@ TEST(DistanceTest, StoredRowKernelsEqualTheFloatKernelsOnTheDecodedRow) {
   });
 }
 
+TEST(DistanceTest, FourRowKernelsEqualTheOneRowKernelsBitForBit) {
+  const RowType kTypes[] = {RowType::kF32, RowType::kF16, RowType::kBF16, RowType::kI8,
+                            RowType::kU8};
+  ForEachTarget([&] {
+    std::mt19937 rng(12);
+    for (RowType t : kTypes) {
+      SCOPED_TRACE(RowTypeName(t));
+      for (size_t d : kDims) {
+        const auto q = RandomFloats(d, rng, -50, 50);
+        std::vector<std::vector<uint8_t>> rows(4, std::vector<uint8_t>(d * RowTypeBytes(t)));
+        const void* ptrs[4];
+        float full[4];
+        for (int r = 0; r < 4; ++r) {
+          const auto v = ValuesOfType(t, d, rng);
+          EncodeRow(v.data(), d, t, rows[r].data());
+          ptrs[r] = rows[r].data();
+          full[r] = L2SqrBoundedRow(q.data(), ptrs[r], t, d, INFINITY);
+        }
+        float out[4];
+        InnerProductRows4(q.data(), ptrs, t, d, out);
+        for (int r = 0; r < 4; ++r) {
+          EXPECT_EQ(out[r], InnerProductRow(q.data(), ptrs[r], t, d)) << "d=" << d << " r=" << r;
+        }
+        L2SqrBoundedRows4(q.data(), ptrs, t, d, INFINITY, out);
+        for (int r = 0; r < 4; ++r) EXPECT_EQ(out[r], full[r]) << "d=" << d << " r=" << r;
+        // A bound between the rows' distances: rows below it are exact, the others at least it.
+        float sorted[4];
+        std::copy(full, full + 4, sorted);
+        std::sort(sorted, sorted + 4);
+        for (float bound : {sorted[0] * 0.5f, (sorted[1] + sorted[2]) * 0.5f, sorted[3] * 2.0f}) {
+          L2SqrBoundedRows4(q.data(), ptrs, t, d, bound, out);
+          for (int r = 0; r < 4; ++r) {
+            if (full[r] < bound) {
+              EXPECT_EQ(out[r], full[r]) << "d=" << d << " r=" << r << " bound=" << bound;
+            } else {
+              EXPECT_GE(out[r], bound) << "d=" << d << " r=" << r << " bound=" << bound;
+            }
+          }
+        }
+      }
+    }
+  });
+}
+
 TEST(DistanceTest, RowTypeFitsOnlyExactlyRepresentableValues) {
   const float half = 0.5f, big = 256.0f, neg = -1.0f, nan = std::nanf("");
   EXPECT_FALSE(RowTypeFits(&half, 1, RowType::kU8));
