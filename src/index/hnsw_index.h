@@ -208,9 +208,10 @@ class HnswIndex final : public VectorIndex {
   }
   // Marks the unvisited ids among ids[0, cnt) and calls fn(id) for each, in order, while the
   // payloads of the next kPrefetchAhead are in flight (memory-level parallelism: a node's payload
-  // is usually a DRAM miss). cnt <= 4096. The build's beam search (SearchLayerForBuild) does not
-  // use it: with 8 or 2-4 nodes ahead its build times were within the noise of no prefetch
-  // (text 100k x 384, 2 threads, 3 builds each: medians 37.1 vs 38.1 s, and 39.4 vs 38.6 s).
+  // is usually a DRAM miss). cnt <= 4096. The build's beam search (SearchLayerForBuild) uses
+  // ForEachUnvisited4: prefetch alone there was within the noise (text 100k x 384, 2 threads,
+  // 3 builds each: medians 37.1 vs 38.1 s), prefetch with four-row distances built fashion-mnist
+  // in 0.90x the time (bench/results/2026-12-04-ab-rows4.md).
   template <class Fn>
   void ForEachUnvisited(const uint32_t* ids, uint32_t cnt, VisitedList* visited, Fn&& fn) const {
     for (uint32_t i = 0; i < cnt; ++i) __builtin_prefetch(visited->MarkPtr(ids[i]), 0, 3);
