@@ -206,6 +206,19 @@ class HnswIndex final : public VectorIndex {
     PushFrontier(c, frontier);
     PushResult(c, ef, result);
   }
+  // The shared first half of ForEachUnvisited(4): marks the unvisited ids among ids[0, cnt), copies
+  // them to todo (in order), starts the payload prefetch of the first kPrefetchAhead; returns their
+  // count.
+  uint32_t CollectUnvisited(const uint32_t* ids, uint32_t cnt, VisitedList* visited,
+                            uint32_t* todo) const {
+    for (uint32_t i = 0; i < cnt; ++i) __builtin_prefetch(visited->MarkPtr(ids[i]), 0, 3);
+    uint32_t m = 0;
+    for (uint32_t i = 0; i < cnt; ++i) {
+      if (!visited->TestAndMark(ids[i])) todo[m++] = ids[i];
+    }
+    for (uint32_t j = 0; j < std::min(m, kPrefetchAhead); ++j) PrefetchPayload(todo[j]);
+    return m;
+  }
   // Marks the unvisited ids among ids[0, cnt) and calls fn(id) for each, in order, while the
   // payloads of the next kPrefetchAhead are in flight (memory-level parallelism: a node's payload
   // is usually a DRAM miss). cnt <= 4096. The build's beam search (SearchLayerForBuild) uses
@@ -214,13 +227,8 @@ class HnswIndex final : public VectorIndex {
   // in 0.90x the time (bench/results/2026-12-04-ab-rows4.md).
   template <class Fn>
   void ForEachUnvisited(const uint32_t* ids, uint32_t cnt, VisitedList* visited, Fn&& fn) const {
-    for (uint32_t i = 0; i < cnt; ++i) __builtin_prefetch(visited->MarkPtr(ids[i]), 0, 3);
     uint32_t todo[4096];
-    uint32_t m = 0;
-    for (uint32_t i = 0; i < cnt; ++i) {
-      if (!visited->TestAndMark(ids[i])) todo[m++] = ids[i];
-    }
-    for (uint32_t j = 0; j < std::min(m, kPrefetchAhead); ++j) PrefetchPayload(todo[j]);
+    const uint32_t m = CollectUnvisited(ids, cnt, visited, todo);
     for (uint32_t j = 0; j < m; ++j) {
       if (j + kPrefetchAhead < m) PrefetchPayload(todo[j + kPrefetchAhead]);
       fn(todo[j]);
@@ -231,13 +239,8 @@ class HnswIndex final : public VectorIndex {
   template <typename Fn4, typename Fn>
   void ForEachUnvisited4(const uint32_t* ids, uint32_t cnt, VisitedList* visited, Fn4&& fn4,
                          Fn&& fn) const {
-    for (uint32_t i = 0; i < cnt; ++i) __builtin_prefetch(visited->MarkPtr(ids[i]), 0, 3);
     uint32_t todo[4096];
-    uint32_t m = 0;
-    for (uint32_t i = 0; i < cnt; ++i) {
-      if (!visited->TestAndMark(ids[i])) todo[m++] = ids[i];
-    }
-    for (uint32_t j = 0; j < std::min(m, kPrefetchAhead); ++j) PrefetchPayload(todo[j]);
+    const uint32_t m = CollectUnvisited(ids, cnt, visited, todo);
     uint32_t j = 0;
     for (; j + 4 <= m; j += 4) {
       for (uint32_t p = j + kPrefetchAhead; p < std::min(m, j + kPrefetchAhead + 4); ++p)
