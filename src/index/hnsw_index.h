@@ -275,6 +275,8 @@ class HnswIndex final : public VectorIndex {
   // QDist that may stop early at `bound` (float walk only; the SQ walks compute in full).
   template <bool kSq>
   float QDistBounded(const QueryCtx& q, uint32_t id, float bound) const;
+  // HNSW_SQ with SQ8 codes: QDist<true> of four nodes at once (bit-identical to four calls).
+  void QDistSq8x4(const QueryCtx& q, const uint32_t* ids, float* out) const;
   template <bool kSq>
   Cand GreedyUpperLayers(const QueryCtx& q, int lowest) const;
   template <bool kSq>

@@ -115,6 +115,18 @@ float HnswIndex::QDistBounded(const QueryCtx& q, uint32_t id, float bound) const
   }
 }
 
+void HnswIndex::QDistSq8x4(const QueryCtx& q, const uint32_t* ids, float* out) const {
+  const int8_t* rows[4] = {Code(ids[0]), Code(ids[1]), Code(ids[2]), Code(ids[3])};
+  const float step = quant_.step();
+  if (spec_.metric != MetricType::kCosine) {  // the same expressions as QDist<true>
+    simd::L2SqrI8Rows4(q.code, rows, dim_, out);
+    for (int r = 0; r < 4; ++r) out[r] = step * step * out[r];
+  } else {
+    simd::InnerProductI8Rows4(q.code, rows, dim_, out);
+    for (int r = 0; r < 4; ++r) out[r] = -(q.ip_const + step * Corr(ids[r]) + step * step * out[r]);
+  }
+}
+
 template <bool kSq>
 HnswIndex::Cand HnswIndex::GreedyUpperLayers(const QueryCtx& q, int lowest) const {
   auto ep_id = static_cast<uint32_t>(entry_);
@@ -194,18 +206,20 @@ void HnswIndex::SearchLayer0(const QueryCtx& q, const std::vector<Cand>& seeds, 
       consider_d(id, kMode == FilterMode::kNone || allowed->test(id),
                  QDistBounded<kSq>(q, id, bound));
     };
-    if constexpr (kSq) {
+    auto four = [&](const uint32_t* ids) {
+      float d[4];
+      if constexpr (kSq) {
+        QDistSq8x4(q, ids, d);
+      } else {
+        DistQ4(q.f, ids, bound, d);
+      }
+      for (int r = 0; r < 4; ++r)
+        consider_d(ids[r], kMode == FilterMode::kNone || allowed->test(ids[r]), d[r]);
+    };
+    if (kSq && params_.sq_type != HnswParams::SqType::kSq8) {  // FP16/BF16 codes: one at a time
       ForEachUnvisited(ll + 1, ll[0], visited, one);
     } else {
-      ForEachUnvisited4(
-          ll + 1, ll[0], visited,
-          [&](const uint32_t* ids) {
-            float d[4];
-            DistQ4(q.f, ids, bound, d);
-            for (int r = 0; r < 4; ++r)
-              consider_d(ids[r], kMode == FilterMode::kNone || allowed->test(ids[r]), d[r]);
-          },
-          one);
+      ForEachUnvisited4(ll + 1, ll[0], visited, four, one);
     }
   }
   std::sort_heap(result->begin(), result->end());

@@ -50,6 +50,10 @@ float NormBF16(const uint16_t* a, size_t dim);
 float L2SqrI8(const int8_t* a, const int8_t* b, size_t dim);
 float InnerProductI8(const int8_t* a, const int8_t* b, size_t dim);
 float NormI8(const int8_t* a, size_t dim);  // sqrt of the exact sum of squares
+// One query against four rows (each query load serves the four rows): out[r] equals
+// L2SqrI8(q, rows[r], dim) / InnerProductI8(q, rows[r], dim) exactly.
+void L2SqrI8Rows4(const int8_t* q, const int8_t* const rows[4], size_t dim, float out[4]);
+void InnerProductI8Rows4(const int8_t* q, const int8_t* const rows[4], size_t dim, float out[4]);
 
 // ---- binary: packed bits, nbytes = dim / 8 (bit order irrelevant) -------------------------------
 uint32_t Hamming(const uint8_t* a, const uint8_t* b, size_t nbytes);  // popcount(a ^ b)

@@ -76,6 +76,67 @@ HWY_INLINE int64_t I8Reduce(const int8_t* HWY_RESTRICT a, const int8_t* HWY_REST
   return total;
 }
 
+// One query against four rows: each query load serves the four rows. Integer sums are exact in any
+// order, so out[r] equals I8Reduce<kL2, false>(q, rows[r], dim).
+template <bool kL2>
+HWY_INLINE void I8Reduce4(const int8_t* HWY_RESTRICT q, const int8_t* const* rows, size_t dim,
+                          int64_t* out) {
+  const DI32 d32;
+  const DI16 d16;
+  const DI8 d8;
+  const size_t N = hn::Lanes(d16);
+  auto step = [&](hn::Vec<DI16> x, hn::Vec<DI16> y, hn::Vec<DI32> sum0, hn::Vec<DI32>& sum1) {
+    if constexpr (kL2) {
+      x = hn::Sub(x, y);
+      y = x;
+    }
+    return hn::ReorderWidenMulAccumulate(d32, x, y, sum0, sum1);
+  };
+  auto load = [&](const int8_t* p) { return hn::PromoteTo(d16, hn::LoadU(d8, p)); };
+  const int8_t* HWY_RESTRICT r0 = rows[0];
+  const int8_t* HWY_RESTRICT r1 = rows[1];
+  const int8_t* HWY_RESTRICT r2 = rows[2];
+  const int8_t* HWY_RESTRICT r3 = rows[3];
+  for (int r = 0; r < 4; ++r) out[r] = 0;
+  for (size_t start = 0; start < dim; start += kI8Block) {
+    const size_t end = std::min(dim, start + kI8Block);
+    auto s0 = hn::Zero(d32), s1 = hn::Zero(d32), s2 = hn::Zero(d32), s3 = hn::Zero(d32);
+    auto c0 = hn::Zero(d32), c1 = hn::Zero(d32), c2 = hn::Zero(d32), c3 = hn::Zero(d32);
+    size_t i = start;
+    for (; i + N <= end; i += N) {
+      const auto x = load(q + i);
+      s0 = step(x, load(r0 + i), s0, c0);
+      s1 = step(x, load(r1 + i), s1, c1);
+      s2 = step(x, load(r2 + i), s2, c2);
+      s3 = step(x, load(r3 + i), s3, c3);
+    }
+    if (i < end) {
+      int8_t tq[HWY_LANES(int16_t)] = {}, t[4][HWY_LANES(int16_t)] = {};
+      std::copy(q + i, q + end, tq);
+      std::copy(r0 + i, r0 + end, t[0]);
+      std::copy(r1 + i, r1 + end, t[1]);
+      std::copy(r2 + i, r2 + end, t[2]);
+      std::copy(r3 + i, r3 + end, t[3]);
+      const auto x = load(tq);
+      s0 = step(x, load(t[0]), s0, c0);
+      s1 = step(x, load(t[1]), s1, c1);
+      s2 = step(x, load(t[2]), s2, c2);
+      s3 = step(x, load(t[3]), s3, c3);
+    }
+    out[0] += hn::GetLane(hn::SumOfLanes(d32, hn::Add(s0, c0)));
+    out[1] += hn::GetLane(hn::SumOfLanes(d32, hn::Add(s1, c1)));
+    out[2] += hn::GetLane(hn::SumOfLanes(d32, hn::Add(s2, c2)));
+    out[3] += hn::GetLane(hn::SumOfLanes(d32, hn::Add(s3, c3)));
+  }
+}
+
+void L2SqrI8Rows4Impl(const int8_t* q, const int8_t* const* rows, size_t dim, int64_t* out) {
+  I8Reduce4<true>(q, rows, dim, out);
+}
+void DotI8Rows4Impl(const int8_t* q, const int8_t* const* rows, size_t dim, int64_t* out) {
+  I8Reduce4<false>(q, rows, dim, out);
+}
+
 int64_t L2SqrI8Impl(const int8_t* a, const int8_t* b, size_t dim) {
   return I8Reduce<true, false>(a, b, dim);
 }
@@ -186,6 +247,8 @@ namespace elanus::simd {
 HWY_EXPORT(L2SqrI8Impl);
 HWY_EXPORT(DotI8Impl);
 HWY_EXPORT(SelfDotI8Impl);
+HWY_EXPORT(L2SqrI8Rows4Impl);
+HWY_EXPORT(DotI8Rows4Impl);
 HWY_EXPORT(HammingImpl);
 HWY_EXPORT(IntersectUnionImpl);
 
@@ -198,6 +261,17 @@ float InnerProductI8(const int8_t* a, const int8_t* b, size_t dim) {
 float NormI8(const int8_t* a, size_t dim) {
   const int64_t s = HWY_DYNAMIC_DISPATCH(SelfDotI8Impl)(a, dim);
   return static_cast<float>(std::sqrt(static_cast<double>(s)));
+}
+
+void L2SqrI8Rows4(const int8_t* q, const int8_t* const rows[4], size_t dim, float out[4]) {
+  int64_t s[4];
+  HWY_DYNAMIC_DISPATCH(L2SqrI8Rows4Impl)(q, rows, dim, s);
+  for (int r = 0; r < 4; ++r) out[r] = static_cast<float>(s[r]);
+}
+void InnerProductI8Rows4(const int8_t* q, const int8_t* const rows[4], size_t dim, float out[4]) {
+  int64_t s[4];
+  HWY_DYNAMIC_DISPATCH(DotI8Rows4Impl)(q, rows, dim, s);
+  for (int r = 0; r < 4; ++r) out[r] = static_cast<float>(s[r]);
 }
 
 uint32_t Hamming(const uint8_t* a, const uint8_t* b, size_t nbytes) {

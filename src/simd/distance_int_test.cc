@@ -35,6 +35,16 @@ void CheckI8(const std::vector<int8_t>& a, const std::vector<int8_t>& b) {
   EXPECT_EQ(InnerProductI8(a.data(), b.data(), d), ref::InnerProductI8(a.data(), b.data(), d))
       << "d=" << d;
   EXPECT_EQ(NormI8(a.data(), d), ref::NormI8(a.data(), d)) << "d=" << d;
+  // The four-row kernels, with four different rows (b, a and both reversed) against query a.
+  const std::vector<int8_t> rb(b.rbegin(), b.rend()), ra(a.rbegin(), a.rend());
+  const int8_t* rows[4] = {b.data(), a.data(), rb.data(), ra.data()};
+  float l2[4], ip[4];
+  L2SqrI8Rows4(a.data(), rows, d, l2);
+  InnerProductI8Rows4(a.data(), rows, d, ip);
+  for (int r = 0; r < 4; ++r) {
+    EXPECT_EQ(l2[r], ref::L2SqrI8(a.data(), rows[r], d)) << "d=" << d << " r=" << r;
+    EXPECT_EQ(ip[r], ref::InnerProductI8(a.data(), rows[r], d)) << "d=" << d << " r=" << r;
+  }
 }
 
 TEST(DistanceTest, Int8MatchesReferenceExactly) {
@@ -59,6 +69,7 @@ TEST(DistanceTest, Int8ExtremesDoNotOverflow) {
     const std::vector<int8_t> lo(d, -128), hi(d, 127);
     EXPECT_EQ(L2SqrI8(lo.data(), hi.data(), d), static_cast<float>(int64_t{65025} * 100000));
     EXPECT_EQ(NormI8(lo.data(), d), static_cast<float>(std::sqrt(16384.0 * 100000)));
+    CheckI8(lo, hi);
     std::mt19937 rng(11);
     CheckI8(RandomI8(d, rng), RandomI8(d, rng));
   });
