@@ -308,6 +308,17 @@ Status HnswIndex::Add(const void* vectors, int64_t n, ThreadPool* pool) {
     });
     ready_.reset();
   }
+  // The repair scans every link, so it runs when this Add grew the index by at least 1/8 (every
+  // Build does): amortised, at most 8 link scans per added row.
+  if (count * 8 >= static_cast<size_t>(n_)) {
+    auto visited = AcquireVisited();
+    BuildScratch scratch{std::vector<float>(dim_), std::vector<float>(dim_),
+                         std::vector<float>(dim_)};
+    for (int pass = 0; pass < kRepairPasses; ++pass) {
+      if (RepairReachability(visited.get(), &scratch) == 0) break;
+    }
+    ReleaseVisited(std::move(visited));
+  }
   return Status::OK();
 }
 

@@ -108,6 +108,9 @@ class HnswIndex final : public VectorIndex {
   size_t Degree0(int64_t row) const { return Links0(static_cast<uint32_t>(row))[0]; }
   // Format the rows are stored in (see row_type_); float32 for HNSW_SQ's raw vectors.
   simd::RowType StoredRowType() const { return RowTypeOfRows(); }
+  // Rows that no layer-0 path from the entry point reaches, so that no search can return them
+  // (hnsw_repair.cc; a full pass over the links).
+  int64_t UnreachableRows() const;
 
  private:
   struct Cand {
@@ -262,6 +265,14 @@ class HnswIndex final : public VectorIndex {
   // buf: dim_ floats of scratch.
   void SelectNeighbors(std::vector<Cand>* cands, size_t m, float* buf) const;
   void Connect(uint32_t from, uint32_t to, int level, BuildScratch* scratch);
+  // ---- reachability repair (hnsw_repair.cc) ----
+  // Links every layer-0 node no path from the entry point reaches from a reached node near it;
+  // returns the number of rows still unreachable afterwards (0 unless every candidate failed).
+  int64_t RepairReachability(VisitedList* visited, BuildScratch* scratch);
+  static constexpr int kRepairPasses = 3;  // a pass can strand a few nodes; the next relinks them
+  // Adds the link from -> to on layer 0; when `from` is full, replaces its farthest link whose
+  // target has another in-link (indeg counts them). False when no link could be replaced.
+  bool LinkBack(uint32_t from, uint32_t to, std::vector<uint32_t>* indeg, float* buf);
   // Whether node `id`'s own links on `level` are written (always, outside a parallel Add).
   bool ReadyAt(uint32_t id, int level) const {
     return ready_ == nullptr || ready_[id].load(std::memory_order_acquire) <= level;
