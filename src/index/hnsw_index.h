@@ -54,7 +54,7 @@ struct HnswParams {
   // are the SQ8 estimates.
   bool refine = true;
   // HNSW_SQ: code of the layer-0 payload the search walks on: SQ8 (int8 codes), FP16 or BF16
-  // (half-precision copies of the vectors; the query is rounded the same way).
+  // (half-precision copies of the vectors, scored against the float32 query).
   enum class SqType : uint8_t { kSq8 = 0, kFp16 = 1, kBf16 = 2 };
   SqType sq_type = SqType::kSq8;
   // HNSW: store rows in a narrower exact format when every value fits (see row_type_). Not a
@@ -120,10 +120,9 @@ class HnswIndex final : public VectorIndex {
   };
   enum class FilterMode { kNone, kPostFilter };
   struct QueryCtx {
-    const float* f;        // float32 query (normalized for COSINE)
-    const int8_t* code;    // SQ8 code of the query (sq8 only)
-    const uint16_t* half;  // FP16/BF16 query (sq_type FP16/BF16 only)
-    float ip_const;        // sq8 IP: |offset|^2 + step * offset . code
+    const float* f;      // float32 query (normalized for COSINE)
+    const int8_t* code;  // SQ8 code of the query (sq8 only)
+    float ip_const;      // sq8 IP: |offset|^2 + step * offset . code
   };
 
   // ---- storage (hnsw_index.cc) ----
@@ -288,6 +287,11 @@ class HnswIndex final : public VectorIndex {
   float QDistBounded(const QueryCtx& q, uint32_t id, float bound) const;
   // HNSW_SQ with SQ8 codes: QDist<true> of four nodes at once (bit-identical to four calls).
   void QDistSq8x4(const QueryCtx& q, const uint32_t* ids, float* out) const;
+  // FP16/BF16 codes: the float32 query against the half-precision row of `id` (QDist<true>), and
+  // of four rows at once (the same values, bit for bit).
+  float QDistHalf(const float* q, uint32_t id) const;
+  simd::RowType HalfRowType() const;
+  void QDistHalf4(const float* q, const uint32_t* ids, float* out) const;
   template <bool kSq>
   Cand GreedyUpperLayers(const QueryCtx& q, int lowest) const;
   template <bool kSq>

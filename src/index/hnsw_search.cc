@@ -87,16 +87,7 @@ float HnswIndex::QDist(const QueryCtx& q, uint32_t id) const {
   if constexpr (!kSq) {
     return DistQ(q.f, id);
   } else {
-    if (params_.sq_type != HnswParams::SqType::kSq8) {
-      const bool f16 = params_.sq_type == HnswParams::SqType::kFp16;
-      const uint16_t* h = Half(id);
-      const float d =
-          spec_.metric != MetricType::kCosine
-              ? (f16 ? simd::L2SqrF16(q.half, h, dim_) : simd::L2SqrBF16(q.half, h, dim_))
-              : -(f16 ? simd::InnerProductF16(q.half, h, dim_)
-                      : simd::InnerProductBF16(q.half, h, dim_));
-      return d == d ? d : std::numeric_limits<float>::infinity();
-    }
+    if (params_.sq_type != HnswParams::SqType::kSq8) return QDistHalf(q.f, id);
     const float step = quant_.step();
     if (spec_.metric != MetricType::kCosine) {  // L2, and IP searched as L2
       return step * step * simd::L2SqrI8(q.code, Code(id), dim_);
@@ -113,6 +104,30 @@ float HnswIndex::QDistBounded(const QueryCtx& q, uint32_t id, float bound) const
   } else {
     return QDist<true>(q, id);
   }
+}
+
+simd::RowType HnswIndex::HalfRowType() const {
+  return params_.sq_type == HnswParams::SqType::kFp16 ? simd::RowType::kF16 : simd::RowType::kBF16;
+}
+
+float HnswIndex::QDistHalf(const float* q, uint32_t id) const {
+  const float inf = std::numeric_limits<float>::infinity();
+  const float d = spec_.metric != MetricType::kCosine  // L2, and IP searched as L2
+                      ? simd::L2SqrBoundedRow(q, Half(id), HalfRowType(), dim_, inf)
+                      : -simd::InnerProductRow(q, Half(id), HalfRowType(), dim_);
+  return d == d ? d : inf;
+}
+
+void HnswIndex::QDistHalf4(const float* q, const uint32_t* ids, float* out) const {
+  const float inf = std::numeric_limits<float>::infinity();
+  const void* rows[4] = {Half(ids[0]), Half(ids[1]), Half(ids[2]), Half(ids[3])};
+  if (spec_.metric != MetricType::kCosine) {  // the same expressions as QDistHalf
+    simd::L2SqrBoundedRows4(q, rows, HalfRowType(), dim_, inf, out);
+  } else {
+    simd::InnerProductRows4(q, rows, HalfRowType(), dim_, out);
+    for (int r = 0; r < 4; ++r) out[r] = -out[r];
+  }
+  for (int r = 0; r < 4; ++r) out[r] = out[r] == out[r] ? out[r] : inf;
 }
 
 void HnswIndex::QDistSq8x4(const QueryCtx& q, const uint32_t* ids, float* out) const {
@@ -209,18 +224,18 @@ void HnswIndex::SearchLayer0(const QueryCtx& q, const std::vector<Cand>& seeds, 
     auto four = [&](const uint32_t* ids) {
       float d[4];
       if constexpr (kSq) {
-        QDistSq8x4(q, ids, d);
+        if (params_.sq_type == HnswParams::SqType::kSq8) {
+          QDistSq8x4(q, ids, d);
+        } else {
+          QDistHalf4(q.f, ids, d);
+        }
       } else {
         DistQ4(q.f, ids, bound, d);
       }
       for (int r = 0; r < 4; ++r)
         consider_d(ids[r], kMode == FilterMode::kNone || allowed->test(ids[r]), d[r]);
     };
-    if (kSq && params_.sq_type != HnswParams::SqType::kSq8) {  // FP16/BF16 codes: one at a time
-      ForEachUnvisited(ll + 1, ll[0], visited, one);
-    } else {
-      ForEachUnvisited4(ll + 1, ll[0], visited, four, one);
-    }
+    ForEachUnvisited4(ll + 1, ll[0], visited, four, one);
   }
   std::sort_heap(result->begin(), result->end());
 }
@@ -293,20 +308,13 @@ void HnswIndex::SearchInternalRaw(const float* q, size_t k, size_t ef, const Bit
     }
     mode = FilterMode::kPostFilter;
   }
-  QueryCtx ctx{q, nullptr, nullptr, 0};
+  QueryCtx ctx{q, nullptr, 0};
   if (params_.sq8) {
     std::vector<int8_t> code(dim_);
-    std::vector<uint16_t> half;
     if (params_.sq_type == HnswParams::SqType::kSq8) {
       const float corr = quant_.Encode(q, code.data());
       ctx.code = code.data();
       ctx.ip_const = quant_.offset_norm2() + quant_.step() * corr;
-    } else {
-      const bool f16 = params_.sq_type == HnswParams::SqType::kFp16;
-      half.resize(dim_);
-      for (size_t j = 0; j < dim_; ++j)
-        half[j] = f16 ? simd::F32ToF16(q[j]) : simd::F32ToBF16(q[j]);
-      ctx.half = half.data();
     }
     Traverse<true>(ctx, mode, ef, allowed, result);
     if (params_.refine) {  // exact float32 distances for the candidates
