@@ -152,9 +152,7 @@ Result<std::unique_ptr<HnswIndex>> HnswIndex::Create(const IndexSpec& spec,
   return std::make_unique<HnswIndex>(spec, params);
 }
 
-float HnswIndex::DistQ(const float* q, uint32_t id, float bound) const {
-  const void* row = Row(id);
-  const simd::RowType t = RowTypeOfRows();
+float HnswIndex::DistRow(const float* q, const void* row, simd::RowType t, float bound) const {
   float d;
   if (spec_.metric == MetricType::kCosine) {
     // Unit rows: -q.x, without early termination. The bounded form |q - x|^2 / 2 - 1 (equal on
@@ -169,9 +167,8 @@ float HnswIndex::DistQ(const float* q, uint32_t id, float bound) const {
   return d == d ? d : std::numeric_limits<float>::infinity();
 }
 
-void HnswIndex::DistQ4(const float* q, const uint32_t* ids, float bound, float* out) const {
-  const void* rows[4] = {Row(ids[0]), Row(ids[1]), Row(ids[2]), Row(ids[3])};
-  const simd::RowType t = RowTypeOfRows();
+void HnswIndex::DistRows4(const float* q, const void* const rows[4], simd::RowType t, float bound,
+                          float* out) const {
   if (spec_.metric == MetricType::kCosine) {
     simd::InnerProductRows4(q, rows, t, dim_, out);
     for (int r = 0; r < 4; ++r) out[r] = -out[r];

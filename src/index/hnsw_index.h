@@ -175,9 +175,19 @@ class HnswIndex final : public VectorIndex {
   // squared (L2; IP on extended vectors), or -q.x (COSINE, unit vectors). Exact when < bound;
   // otherwise some value >= bound (L2 early termination; COSINE is always exact). NaN -> +inf.
   float DistQ(const float* q, uint32_t id,
-              float bound = std::numeric_limits<float>::infinity()) const;
+              float bound = std::numeric_limits<float>::infinity()) const {
+    return DistRow(q, Row(id), RowTypeOfRows(), bound);
+  }
   // DistQ of four rows at once into out[4] (the same values, bit for bit, as four DistQ calls).
-  void DistQ4(const float* q, const uint32_t* ids, float bound, float* out) const;
+  void DistQ4(const float* q, const uint32_t* ids, float bound, float* out) const {
+    const void* rows[4] = {Row(ids[0]), Row(ids[1]), Row(ids[2]), Row(ids[3])};
+    DistRows4(q, rows, RowTypeOfRows(), bound, out);
+  }
+  // The metric of DistQ on a given row (of type t): shared by the float rows (DistQ) and the
+  // FP16/BF16 codes of HNSW_SQ (QDistHalf).
+  float DistRow(const float* q, const void* row, simd::RowType t, float bound) const;
+  void DistRows4(const float* q, const void* const rows[4], simd::RowType t, float bound,
+                 float* out) const;
   // The stored component order (perm_) applied to a float32 row of spec dim, in place.
   void Permute(float* row) const;
   int RandomLevel(uint64_t id) const;
@@ -289,9 +299,17 @@ class HnswIndex final : public VectorIndex {
   void QDistSq8x4(const QueryCtx& q, const uint32_t* ids, float* out) const;
   // FP16/BF16 codes: the float32 query against the half-precision row of `id` (QDist<true>), and
   // of four rows at once (the same values, bit for bit).
-  float QDistHalf(const float* q, uint32_t id) const;
-  simd::RowType HalfRowType() const;
-  void QDistHalf4(const float* q, const uint32_t* ids, float* out) const;
+  float QDistHalf(const float* q, uint32_t id) const {
+    return DistRow(q, Half(id), HalfRowType(), std::numeric_limits<float>::infinity());
+  }
+  void QDistHalf4(const float* q, const uint32_t* ids, float* out) const {
+    const void* rows[4] = {Half(ids[0]), Half(ids[1]), Half(ids[2]), Half(ids[3])};
+    DistRows4(q, rows, HalfRowType(), std::numeric_limits<float>::infinity(), out);
+  }
+  simd::RowType HalfRowType() const {
+    return params_.sq_type == HnswParams::SqType::kFp16 ? simd::RowType::kF16
+                                                        : simd::RowType::kBF16;
+  }
   template <bool kSq>
   Cand GreedyUpperLayers(const QueryCtx& q, int lowest) const;
   template <bool kSq>

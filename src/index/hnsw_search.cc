@@ -106,30 +106,6 @@ float HnswIndex::QDistBounded(const QueryCtx& q, uint32_t id, float bound) const
   }
 }
 
-simd::RowType HnswIndex::HalfRowType() const {
-  return params_.sq_type == HnswParams::SqType::kFp16 ? simd::RowType::kF16 : simd::RowType::kBF16;
-}
-
-float HnswIndex::QDistHalf(const float* q, uint32_t id) const {
-  const float inf = std::numeric_limits<float>::infinity();
-  const float d = spec_.metric != MetricType::kCosine  // L2, and IP searched as L2
-                      ? simd::L2SqrBoundedRow(q, Half(id), HalfRowType(), dim_, inf)
-                      : -simd::InnerProductRow(q, Half(id), HalfRowType(), dim_);
-  return d == d ? d : inf;
-}
-
-void HnswIndex::QDistHalf4(const float* q, const uint32_t* ids, float* out) const {
-  const float inf = std::numeric_limits<float>::infinity();
-  const void* rows[4] = {Half(ids[0]), Half(ids[1]), Half(ids[2]), Half(ids[3])};
-  if (spec_.metric != MetricType::kCosine) {  // the same expressions as QDistHalf
-    simd::L2SqrBoundedRows4(q, rows, HalfRowType(), dim_, inf, out);
-  } else {
-    simd::InnerProductRows4(q, rows, HalfRowType(), dim_, out);
-    for (int r = 0; r < 4; ++r) out[r] = -out[r];
-  }
-  for (int r = 0; r < 4; ++r) out[r] = out[r] == out[r] ? out[r] : inf;
-}
-
 void HnswIndex::QDistSq8x4(const QueryCtx& q, const uint32_t* ids, float* out) const {
   const int8_t* rows[4] = {Code(ids[0]), Code(ids[1]), Code(ids[2]), Code(ids[3])};
   const float step = quant_.step();
