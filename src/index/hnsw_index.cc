@@ -206,6 +206,27 @@ int HnswIndex::RandomLevel(uint64_t id) const {
   return std::min(kMaxLevel, static_cast<int>(-std::log(u) * level_mult_));
 }
 
+std::vector<uint32_t> HnswIndex::InsertionOrder(int64_t first, int64_t n) const {
+  std::vector<uint32_t> order(static_cast<size_t>(n));
+  for (size_t i = 0; i < order.size(); ++i) order[i] = static_cast<uint32_t>(first) + i;
+  std::stable_sort(order.begin(), order.end(),
+                   [&](uint32_t a, uint32_t b) { return levels_[a] > levels_[b]; });
+  // Shuffle within each level (Fisher-Yates, seeded): rows often arrive in a correlated order
+  // (chunks of one document, one cluster after another), and inserting them so builds a worse
+  // graph. FAISS's HNSW build orders and shuffles its insertions the same way.
+  uint64_t state = SplitMix64(params_.seed ^ 0x0dde5ULL ^ static_cast<uint64_t>(first));
+  for (size_t lo = 0; lo < order.size();) {
+    size_t hi = lo;
+    while (hi < order.size() && levels_[order[hi]] == levels_[order[lo]]) ++hi;
+    for (size_t i = hi - 1; i > lo; --i) {
+      state = SplitMix64(state);
+      std::swap(order[i], order[lo + state % (i - lo + 1)]);
+    }
+    lo = hi;
+  }
+  return order;
+}
+
 void HnswIndex::Clear() {
   data0_.reset();
   raw_.reset();
@@ -272,20 +293,21 @@ Status HnswIndex::Add(const void* vectors, int64_t n, ThreadPool* pool) {
   StoreRows(vectors, first, n);
   // Searches during the build may reach any id below first + n through links.
   n_ = first + n;
-  int64_t start = first;
-  if (entry_ < 0) {  // the first node becomes the entry point
-    entry_ = first;
-    max_level_ = levels_[first];
-    ++start;
+  std::vector<uint32_t> order = InsertionOrder(first, n);
+  size_t skip = 0;
+  if (entry_ < 0) {  // the first node in insertion order (a highest-level one) is the entry point
+    entry_ = order[0];
+    max_level_ = levels_[order[0]];
+    skip = 1;
     indexed_.fetch_add(1, std::memory_order_relaxed);
   }
-  const auto count = static_cast<size_t>(n_ - start);
+  const size_t count = order.size() - skip;
   auto insert_range = [&](size_t begin, size_t end) {
     auto visited = AcquireVisited();
     BuildScratch scratch{std::vector<float>(dim_), std::vector<float>(dim_),
                          std::vector<float>(dim_)};
     for (size_t i = begin; i < end; ++i) {
-      Insert(static_cast<uint32_t>(start + static_cast<int64_t>(i)), visited.get(), &scratch);
+      Insert(order[skip + i], visited.get(), &scratch);
       indexed_.fetch_add(1, std::memory_order_relaxed);
     }
     ReleaseVisited(std::move(visited));
@@ -295,9 +317,10 @@ Status HnswIndex::Add(const void* vectors, int64_t n, ThreadPool* pool) {
   } else {
     ready_ = std::make_unique<std::atomic<int8_t>[]>(static_cast<size_t>(n_));
     for (int64_t i = 0; i < n_; ++i) {
-      const int8_t r = i < start ? 0 : static_cast<int8_t>(levels_[static_cast<size_t>(i)] + 1);
+      const int8_t r = i < first ? 0 : static_cast<int8_t>(levels_[static_cast<size_t>(i)] + 1);
       ready_[i].store(r, std::memory_order_relaxed);
     }
+    if (skip == 1) ready_[order[0]].store(0, std::memory_order_relaxed);
     // Small chunks in insertion order keep the graph close to a sequential build.
     constexpr size_t kChunk = 16;
     pool->ParallelFor((count + kChunk - 1) / kChunk, [&](size_t c) {

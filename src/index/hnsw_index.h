@@ -111,6 +111,10 @@ class HnswIndex final : public VectorIndex {
   // Rows that no layer-0 path from the entry point reaches, so that no search can return them
   // (hnsw_repair.cc; a full pass over the links).
   int64_t UnreachableRows() const;
+  int Level(int64_t row) const { return levels_[static_cast<size_t>(row)]; }
+  // The order in which Add inserts rows [first, first + n): by level, highest first, each level
+  // shuffled with a generator seeded by params_.seed (reproducible).
+  std::vector<uint32_t> InsertionOrder(int64_t first, int64_t n) const;
 
  private:
   struct Cand {

@@ -243,5 +243,35 @@ TEST(HnswIndexTest, EveryRowIsReachableAndFindsItselfAfterABuild) {
   EXPECT_EQ(index->UnreachableRows(), 0);
 }
 
+// Add inserts the highest levels first and shuffles each level, reproducibly.
+TEST(HnswIndexTest, InsertionOrderIsByLevelAndShuffledReproducibly) {
+  const auto ds = testing::MakeClustered(5000, 10, 16, 1, 3);
+  auto index = BuildHnsw(ds, MetricType::kL2, nullptr, 8, 40);
+  const std::vector<uint32_t> order = index->InsertionOrder(0, ds.n);
+  ASSERT_EQ(order.size(), static_cast<size_t>(ds.n));
+  std::vector<bool> seen(order.size());
+  size_t level0_pairs = 0, ascending = 0;  // adjacent level-0 rows in increasing id order
+  for (size_t i = 0; i < order.size(); ++i) {
+    ASSERT_LT(order[i], order.size());
+    EXPECT_FALSE(seen[order[i]]) << "row " << order[i] << " inserted twice";
+    seen[order[i]] = true;
+    if (i > 0) {
+      EXPECT_GE(index->Level(order[i - 1]), index->Level(order[i])) << "position " << i;
+    }
+    if (i > 0 && index->Level(order[i]) == 0 && index->Level(order[i - 1]) == 0) {
+      ++level0_pairs;
+      ascending += order[i] > order[i - 1];
+    }
+  }
+  EXPECT_EQ(index->Level(order[0]), index->MaxLevel());
+  ASSERT_GT(level0_pairs, 4000u);
+  EXPECT_LT(ascending, level0_pairs * 6 / 10) << "level 0 was not shuffled";
+  EXPECT_EQ(order, index->InsertionOrder(0, ds.n));
+  // The rows of a later Add are ordered among themselves only.
+  const std::vector<uint32_t> tail = index->InsertionOrder(4000, 1000);
+  ASSERT_EQ(tail.size(), 1000u);
+  for (uint32_t id : tail) EXPECT_GE(id, 4000u);
+}
+
 }  // namespace
 }  // namespace elanus::index
