@@ -12,7 +12,6 @@ pkgs=(
   libsqlite3-dev        # the Lite single-file container
   nlohmann-json3-dev    # JSON values (JSON fields, $meta, config)
   libzstd-dev libxxhash-dev
-  libeigen3-dev         # PCA eigensolver for the HNSW row rotation
   # the Milvus-protocol server: gRPC + protobuf (C++ code is generated from descriptors taken
   # from the pinned pymilvus wheel, see cmake/proto.cmake); python3-venv for the e2e SDK venv
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler python3-venv

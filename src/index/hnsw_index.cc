@@ -14,7 +14,6 @@
 #include "index/index_format.h"
 #include "index/index_registry.h"
 #include "index/index_util.h"
-#include "index/pca.h"
 #include "simd/distance.h"
 
 namespace elanus::index {
@@ -155,14 +154,11 @@ Result<std::unique_ptr<HnswIndex>> HnswIndex::Create(const IndexSpec& spec,
 
 float HnswIndex::DistRow(const float* q, const void* row, simd::RowType t, float bound) const {
   float d;
-  if (CosineAsL2()) {
-    d = CosineFromL2(simd::L2SqrBoundedRow(q, row, t, dim_, CosineL2Bound(bound)), bound);
-  } else if (spec_.metric == MetricType::kCosine) {
-    // Unit rows without rot_: -q.x, without early termination. The bounded form ran at 0.92x the
-    // QPS of the dot product on 100k x 384 text embeddings with permuted components, which have
-    // similar variance, so the partial sums rarely exceed the bound early (ef 40 and 64, the two
-    // kernels alternating every 20 distinct queries in one process). Rotated rows carry most of
-    // the distance in their first components, so there the bounded form wins.
+  if (spec_.metric == MetricType::kCosine) {
+    // Unit rows: -q.x, without early termination. The bounded form |q - x|^2 / 2 - 1 (equal on
+    // unit vectors) ran at 0.92x the QPS of the dot product on 100k x 384 text embeddings, whose
+    // components have similar variance, so the partial sums rarely exceed the bound early (ef 40
+    // and 64, the two kernels alternating every 20 distinct queries in one process).
     d = -simd::InnerProductRow(q, row, t, dim_);
   } else {
     d = simd::L2SqrBoundedRow(q, row, t, dim_, bound);
@@ -173,10 +169,7 @@ float HnswIndex::DistRow(const float* q, const void* row, simd::RowType t, float
 
 void HnswIndex::DistRows4(const float* q, const void* const rows[4], simd::RowType t, float bound,
                           float* out) const {
-  if (CosineAsL2()) {
-    simd::L2SqrBoundedRows4(q, rows, t, dim_, CosineL2Bound(bound), out);
-    for (int r = 0; r < 4; ++r) out[r] = CosineFromL2(out[r], bound);
-  } else if (spec_.metric == MetricType::kCosine) {
+  if (spec_.metric == MetricType::kCosine) {
     simd::InnerProductRows4(q, rows, t, dim_, out);
     for (int r = 0; r < 4; ++r) out[r] = -out[r];
   } else {
@@ -193,13 +186,7 @@ const float* HnswIndex::RowFloat(uint32_t id, float* buf) const {
   return buf;
 }
 
-void HnswIndex::Transform(float* row) const {
-  if (!rot_.empty()) {
-    const size_t d = static_cast<size_t>(spec_.dim);
-    std::vector<float> in(row, row + d);
-    RotateRow(rot_, d, in.data(), row);
-    return;
-  }
+void HnswIndex::Permute(float* row) const {
   if (perm_.empty()) return;
   const size_t d = perm_.size();
   float tmp[4096];  // spec dims are at most 32,768; larger ones use the heap
@@ -253,7 +240,6 @@ void HnswIndex::Clear() {
   entry_ = -1;
   max_level_ = -1;
   perm_.clear();
-  rot_.clear();
   row_type_ = simd::RowType::kF32;
   Configure(spec_, params_);  // the float32 layout again
 }
@@ -370,7 +356,6 @@ void HnswIndex::EncodeNode(uint32_t id) {
 size_t HnswIndex::MemoryBytes() const {
   size_t bytes = static_cast<size_t>(capacity_) * (node_bytes_ + raw_stride_ + sizeof(std::mutex) +
                                                    1 + sizeof(std::unique_ptr<uint32_t[]>));
-  bytes += rot_.size() * sizeof(float) + perm_.size() * sizeof(uint32_t);
   for (int64_t i = 0; i < n_; ++i) {
     bytes += static_cast<size_t>(levels_[static_cast<size_t>(i)]) * (m_ + 1) * sizeof(uint32_t);
   }
@@ -378,11 +363,9 @@ size_t HnswIndex::MemoryBytes() const {
 }
 
 // Body: u32 M | u32 efConstruction | u64 seed | u64 n | i64 entry | i32 max level
-//       | u8 flags (1 = sq8, 2 = refine, 4 = FP16, 8 = BF16, 16 = permuted, 32 = narrow rows,
-//         64 = rotated)
+//       | u8 flags (1 = sq8, 2 = refine, 4 = FP16, 8 = BF16, 16 = permuted, 32 = narrow rows)
 //       | float max squared norm (IP)
 //       | permuted only: u32 perm[dim] (stored component j = input component perm[j])
-//       | rotated only: float axes[dim][dim] (stored component k = axes[k] . input row)
 //       | flag 32 only: u8 row type (simd::RowType: 1 float16, 2 bfloat16, 3 int8, 4 uint8)
 //       | sq8 only: float step, float offsets[stored dim]
 //       (stored dim = dim + 1 for IP: vectors carry the extension coordinate)
@@ -399,16 +382,14 @@ Status HnswIndex::Serialize(std::string* out) const {
   w.Put<int64_t>(entry_);
   w.Put<int32_t>(max_level_);
   // flags: 1 = HNSW_SQ, 2 = refine, 4 = sq_type FP16, 8 = sq_type BF16 (neither: SQ8),
-  // 16 = components permuted (perm_ follows the norm), 32 = rows in a narrow row type,
-  // 64 = rows rotated (rot_ follows perm_'s place).
-  w.Put<uint8_t>(static_cast<uint8_t>(
-      (params_.sq8 ? 1 : 0) | (params_.refine ? 2 : 0) |
-      (params_.sq_type == HnswParams::SqType::kFp16 ? 4 : 0) |
-      (params_.sq_type == HnswParams::SqType::kBf16 ? 8 : 0) | (perm_.empty() ? 0 : 16) |
-      (RowTypeOfRows() == simd::RowType::kF32 ? 0 : 32) | (rot_.empty() ? 0 : 64)));
+  // 16 = components permuted (perm_ follows the norm), 32 = rows in a narrow row type.
+  w.Put<uint8_t>(static_cast<uint8_t>((params_.sq8 ? 1 : 0) | (params_.refine ? 2 : 0) |
+                                      (params_.sq_type == HnswParams::SqType::kFp16 ? 4 : 0) |
+                                      (params_.sq_type == HnswParams::SqType::kBf16 ? 8 : 0) |
+                                      (perm_.empty() ? 0 : 16) |
+                                      (RowTypeOfRows() == simd::RowType::kF32 ? 0 : 32)));
   w.Put<float>(max_norm2_);
   if (!perm_.empty()) w.PutBytes(perm_.data(), sizeof(uint32_t) * perm_.size());
-  if (!rot_.empty()) w.PutBytes(rot_.data(), sizeof(float) * rot_.size());
   if (RowTypeOfRows() != simd::RowType::kF32) w.Put<uint8_t>(static_cast<uint8_t>(row_type_));
   if (params_.sq8) {
     w.Put<float>(quant_.step());
@@ -446,9 +427,8 @@ Status HnswIndex::Load(std::string_view data) {
   ELANUS_RETURN_IF_ERROR(r.Get(&max_level, "max level"));
   uint8_t flags = 0;
   ELANUS_RETURN_IF_ERROR(r.Get(&flags, "flags"));
-  if ((flags & 1) != (params_.sq8 ? 1 : 0) || flags > 127 || (flags & 12) == 12 ||
-      ((flags & 32) != 0 && (flags & 1) != 0) || ((flags & 12) != 0 && (flags & 1) == 0) ||
-      ((flags & 64) != 0 && (flags & (1 | 16 | 32)) != 0)) {
+  if ((flags & 1) != (params_.sq8 ? 1 : 0) || flags > 63 || (flags & 12) == 12 ||
+      ((flags & 32) != 0 && (flags & 1) != 0) || ((flags & 12) != 0 && (flags & 1) == 0)) {
     return Status::Corruption("HNSW image: flags do not match the index type");
   }
   float max_norm2 = 0;
@@ -464,22 +444,6 @@ Status HnswIndex::Load(std::string_view data) {
     for (uint32_t p : perm) {
       if (p >= d || seen[p]) return Status::Corruption("HNSW image: invalid component order");
       seen[p] = true;
-    }
-  }
-  std::vector<float> rot;
-  if ((flags & 64) != 0) {
-    const auto d = static_cast<size_t>(env.spec.dim);
-    if (d > kMaxRotateDim || !r.CanRead(d * d, sizeof(float))) {
-      return Status::Corruption("HNSW image truncated in rotation");
-    }
-    rot.resize(d * d);
-    ELANUS_RETURN_IF_ERROR(r.GetBytes(rot.data(), rot.size() * sizeof(float), "rotation"));
-    // Rows of an orthonormal basis: unit norms (the file's checksum guards the rest).
-    for (size_t k = 0; k < d; ++k) {
-      const float norm2 = simd::InnerProduct(&rot[k * d], &rot[k * d], d);
-      if (!(std::fabs(norm2 - 1.0f) < 1e-3f)) {
-        return Status::Corruption("HNSW image: rotation is not orthonormal");
-      }
     }
   }
   auto row_type = simd::RowType::kF32;
@@ -529,7 +493,6 @@ Status HnswIndex::Load(std::string_view data) {
   Configure(env.spec, params);  // the image's spec and parameters replace this index's
   max_norm2_ = max_norm2;
   perm_ = std::move(perm);
-  rot_ = std::move(rot);
   if (params.sq8) {
     if (!quant_.Restore(std::move(offsets), step)) return Status::Corruption("HNSW image: bad SQ8");
     quant_trained_ = true;

@@ -7,12 +7,9 @@
 //
 // L2 distances during the walk stop early (simd::L2SqrBounded): a candidate whose partial distance
 // already exceeds the worst of the current beam is rejected without reading the rest of its
-// vector. To make that happen early, rows are stored in an orthogonal basis whose first axes carry
-// most of the variance (distances are unchanged; queries are transformed the same way): float32
-// rows are rotated onto the principal axes of the first batch (pca.h), narrow exact rows (which
-// a rotation would make inexact) only have their components sorted by decreasing variance. With
-// the rotation, COSINE is walked in the bounded L2 form |q - x|^2 / 2 - 1 (= -q.x on unit
-// vectors) so that it stops early too.
+// vector. To make that happen early, the stored components are permuted so that the ones with the
+// largest variance over the first batch of rows come first (an orthogonal transform: distances
+// are unchanged); queries are permuted the same way.
 //
 // Build parameters (Milvus names): M in [2, 2048] (default 30), efConstruction in [1, 2^31)
 // (default 360). Search: ef >= k (default k; values below k are rejected).
@@ -63,9 +60,6 @@ struct HnswParams {
   // HNSW: store rows in a narrower exact format when every value fits (see row_type_). Not a
   // Milvus parameter; tests turn it off to compare with float32 storage.
   bool narrow_rows = true;
-  // HNSW: rotate float32 rows onto the principal axes of the first batch (see above). Not a
-  // Milvus parameter; tests turn it off to compare with the component permutation.
-  bool rotate = true;
   // HNSW/HNSW_SQ: search layer 1 with a beam of ef / 8 and seed layer 0 with it (hnsw_search.cc);
   // false: one greedy entry point, as in the original algorithm. Not a Milvus parameter and not
   // stored in the image; tests turn it off to compare.
@@ -114,8 +108,6 @@ class HnswIndex final : public VectorIndex {
   size_t Degree0(int64_t row) const { return Links0(static_cast<uint32_t>(row))[0]; }
   // Format the rows are stored in (see row_type_); float32 for HNSW_SQ's raw vectors.
   simd::RowType StoredRowType() const { return RowTypeOfRows(); }
-  // Whether rows are stored rotated onto principal axes (rot_).
-  bool Rotated() const { return !rot_.empty(); }
   // Rows that no layer-0 path from the entry point reaches, so that no search can return them
   // (hnsw_repair.cc; a full pass over the links).
   int64_t UnreachableRows() const;
@@ -184,9 +176,8 @@ class HnswIndex final : public VectorIndex {
   }
   size_t MaxDegree(int level) const { return level == 0 ? m0_ : m_; }
   // Internal distance from a float32 query q[dim_] (stored component order) to row `id`: L2
-  // squared (L2; IP on extended vectors), or -q.x (COSINE, unit vectors; with rot_ computed as
-  // |q - x|^2 / 2 - 1). Exact when < bound; otherwise some value >= bound (early termination;
-  // COSINE without rot_ is always exact). NaN -> +inf.
+  // squared (L2; IP on extended vectors), or -q.x (COSINE, unit vectors). Exact when < bound;
+  // otherwise some value >= bound (L2 early termination; COSINE is always exact). NaN -> +inf.
   float DistQ(const float* q, uint32_t id,
               float bound = std::numeric_limits<float>::infinity()) const {
     return DistRow(q, Row(id), RowTypeOfRows(), bound);
@@ -201,12 +192,11 @@ class HnswIndex final : public VectorIndex {
   float DistRow(const float* q, const void* row, simd::RowType t, float bound) const;
   void DistRows4(const float* q, const void* const rows[4], simd::RowType t, float bound,
                  float* out) const;
-  // The stored basis (rot_, else the component order perm_) applied to a float32 row of spec
-  // dim, in place.
-  void Transform(float* row) const;
+  // The stored component order (perm_) applied to a float32 row of spec dim, in place.
+  void Permute(float* row) const;
   int RandomLevel(uint64_t id) const;
   // Converts, permutes and stores rows [first, first + n) (reserving room); the first batch also
-  // fixes perm_ or rot_, row_type_ and max_norm2_ (ChooseLayout).
+  // fixes perm_, row_type_ and max_norm2_ (ChooseLayout).
   void StoreRows(const void* vectors, int64_t first, int64_t n);
   void ChooseLayout(const void* vectors, int64_t n);
   // Re-stores every row as float32 (a later row does not fit the narrower row_type_).
@@ -356,24 +346,6 @@ class HnswIndex final : public VectorIndex {
   // Stored component j of a row is input component perm_[j] (j < spec dim; an IP extension
   // coordinate stays last). Empty: identity (images written before the permutation existed).
   std::vector<uint32_t> perm_;
-  // Or (float32 rows of HNSW, HnswParams::rotate, kMinRotateDim < spec dim <= kMaxRotateDim):
-  // stored component k of a row is principal axis k . row, rot_ = [spec dim][spec dim]
-  // (PrincipalAxes); perm_ is then empty. Empty: no rotation.
-  std::vector<float> rot_;
-  static constexpr size_t kMaxRotateDim = 1024;  // above, PCA's O(dim^3) costs more than it saves
-  // The distance kernels check the bound every 256 components (simd/distance_float.cc), so rows
-  // of at most 256 components never stop early and gain nothing from the rotation.
-  static constexpr size_t kMinRotateDim = 256;
-  // COSINE walked as |q - x|^2 / 2 - 1 (set with rot_; see the top of this file).
-  bool CosineAsL2() const { return spec_.metric == MetricType::kCosine && !rot_.empty(); }
-  // For CosineAsL2: the L2 bound equivalent to `bound` on |q - x|^2 / 2 - 1, and the internal
-  // distance of an L2 value (kept >= bound when the L2 value reached its bound, whatever the
-  // rounding).
-  static float CosineL2Bound(float bound) { return 2.0f * (bound + 1.0f); }
-  static float CosineFromL2(float l2, float bound) {
-    const float d = 0.5f * l2 - 1.0f;
-    return l2 >= CosineL2Bound(bound) ? std::max(d, bound) : d;
-  }
   // Format of the stored rows (HNSW; HNSW_SQ keeps float32 in raw_): the narrowest of uint8,
   // int8, float16, bfloat16 that holds every component of the first batch exactly (L2 only;
   // HnswParams::narrow_rows), else float32. Distances are computed on the exactly widened values,

@@ -1,20 +1,14 @@
 // HNSW row storage: how the rows of a batch are converted, ordered and encoded before they are
-// linked into the graph (rotation or component permutation, exact narrow row formats, the IP
-// extension).
+// linked into the graph (component permutation, exact narrow row formats, the IP extension).
 #include <algorithm>
 #include <cmath>
 #include <cstring>
 
 #include "index/hnsw_index.h"
 #include "index/index_util.h"
-#include "index/pca.h"
 
 namespace elanus::index {
 namespace {
-
-// Rows of the first batch the principal axes are computed from (at most): 4,096 x 384 takes
-// about 0.2 s, and the axes from more rows rank the leading components no better.
-constexpr size_t kRotateSample = 4096;
 
 // Narrow formats tried for the first batch, narrowest first.
 constexpr simd::RowType kNarrowTypes[] = {simd::RowType::kU8, simd::RowType::kI8,
@@ -67,20 +61,6 @@ void HnswIndex::ChooseLayout(const void* vectors, int64_t n) {
       break;
     }
   }
-  rot_.clear();
-  if (row_type_ == simd::RowType::kF32 && !params_.sq8 && params_.rotate && d > kMinRotateDim &&
-      d <= kMaxRotateDim && static_cast<size_t>(n) >= d) {
-    // Principal axes of up to kRotateSample rows spread over the batch (COSINE rows normalized
-    // first, as stored). The rotation replaces the permutation.
-    const size_t s = std::min<size_t>(static_cast<size_t>(n), kRotateSample);
-    std::vector<float> sample(s * d);
-    for (size_t i = 0; i < s; ++i) {
-      const size_t src_row = i * static_cast<size_t>(n) / s;
-      ToFloatRows(spec_, src + src_row * row_bytes, 1, &sample[i * d]);
-    }
-    rot_ = PrincipalAxes(sample.data(), s, d);
-    if (!rot_.empty()) perm_.clear();
-  }
   Configure(spec_, params_);  // node layout for row_type_; nothing is stored yet
 }
 
@@ -91,7 +71,7 @@ void HnswIndex::StoreRows(const void* vectors, int64_t first, int64_t n) {
   std::vector<float> row(dim_, 0.0f);
   auto load = [&](int64_t i) {
     ToFloatRows(spec_, src + static_cast<size_t>(i) * row_bytes, 1, row.data());
-    Transform(row.data());
+    Permute(row.data());
   };
   if (first == 0) {
     ChooseLayout(vectors, n);

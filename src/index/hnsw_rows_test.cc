@@ -37,12 +37,9 @@ Dataset RoundedTo(simd::RowType t) {
   return ds;
 }
 
-// Float32 rows without the rotation (which narrow rows never get) so that both layouts hold the
-// same values in the same permuted order and must answer identically.
 std::unique_ptr<HnswIndex> Build(const Dataset& ds, bool narrow, int64_t rows) {
-  auto index = HnswIndex::Create(
-      {DataType::kFloatVector, ds.dim, MetricType::kL2},
-      HnswParams{.m = 8, .ef_construction = 64, .narrow_rows = narrow, .rotate = false});
+  auto index = HnswIndex::Create({DataType::kFloatVector, ds.dim, MetricType::kL2},
+                                 HnswParams{.m = 8, .ef_construction = 64, .narrow_rows = narrow});
   EXPECT_TRUE(index.ok());
   EXPECT_TRUE((*index)->Build(ds.base.data(), rows, nullptr).ok());
   return std::move(index).value();

@@ -251,12 +251,9 @@ void HnswIndex::ExactScan(const float* q, size_t k, const Bitset* allowed,
 
 void HnswIndex::FinishScores(const float* q, std::vector<Cand>* result) const {
   // IP walks extended vectors; COSINE distances are the exact -q.x (DistQ) unless they came from
-  // the HNSW_SQ codes without refine or from the L2 form (CosineAsL2: equal on unit rows up to
-  // rounding, but an all-zero row has -q.x = 0 where the L2 form gives -0.5).
+  // the HNSW_SQ codes without refine.
   const bool from_codes = params_.sq8 && !params_.refine;
-  if (!ip_as_l2_ && !(spec_.metric == MetricType::kCosine && (from_codes || CosineAsL2()))) {
-    return;
-  }
+  if (!ip_as_l2_ && !(spec_.metric == MetricType::kCosine && from_codes)) return;
   for (Cand& c : *result) {
     const float d =
         -simd::InnerProductRow(q, Row(c.id), RowTypeOfRows(), static_cast<size_t>(spec_.dim));
@@ -321,7 +318,7 @@ Status HnswIndex::Search(const void* query, int64_t k, const Bitset* allowed,
   out->clear();
   std::vector<float> q(dim_);
   ToFloatRows(spec_, query, 1, q.data());
-  Transform(q.data());
+  Permute(q.data());
   std::vector<Cand> res;
   SearchInternal(q.data(), static_cast<size_t>(k), static_cast<size_t>(ef), allowed, &res);
   const size_t take = std::min(res.size(), static_cast<size_t>(k));
@@ -343,7 +340,7 @@ Status HnswIndex::RangeSearch(const void* query, float radius, std::optional<flo
   if (n_ == 0) return Status::OK();
   std::vector<float> q(dim_);
   ToFloatRows(spec_, query, 1, q.data());
-  Transform(q.data());
+  Permute(q.data());
   const size_t rows = allowed ? allowed->count() : static_cast<size_t>(n_);
   size_t ef = static_cast<size_t>(std::max<int64_t>({params.ef, limit, 64}));
   std::vector<Cand> res;
