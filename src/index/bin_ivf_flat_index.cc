@@ -1,12 +1,12 @@
 #include "index/bin_ivf_flat_index.h"
 
 #include <algorithm>
-#include <numeric>
 #include <random>
 
 #include "index/index_format.h"
 #include "index/index_registry.h"
 #include "index/index_util.h"
+#include "index/kmeans.h"
 #include "simd/distance.h"
 
 namespace elanus::index {
@@ -65,9 +65,7 @@ void BinIvfFlatIndex::Train(const uint8_t* rows, size_t n, ThreadPool* pool) {
   if (k == 0) return;
   std::mt19937_64 rng(1234);
   const size_t m = std::min(n, std::max(k, k * kPointsPerCentroid));
-  std::vector<size_t> perm(n);
-  std::iota(perm.begin(), perm.end(), 0);
-  for (size_t i = 0; i < m; ++i) std::swap(perm[i], perm[i + rng() % (n - i)]);
+  const std::vector<size_t> perm = SampleRowIds(n, m, &rng);
   for (size_t c = 0; c < k; ++c) {
     std::copy_n(rows + perm[c] * bytes_, bytes_, centroids_.data() + c * bytes_);
   }

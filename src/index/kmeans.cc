@@ -40,6 +40,14 @@ void AssignNearest(const float* data, size_t n, const float* centroids, size_t k
   });
 }
 
+std::vector<size_t> SampleRowIds(size_t n, size_t m, std::mt19937_64* rng) {
+  std::vector<size_t> ids(n);
+  std::iota(ids.begin(), ids.end(), 0);
+  for (size_t i = 0; i < m; ++i) std::swap(ids[i], ids[i + (*rng)() % (n - i)]);
+  ids.resize(m);
+  return ids;
+}
+
 std::vector<float> TrainKMeans(const float* data, size_t n, size_t dim, size_t k,
                                const KMeansOptions& options, ThreadPool* pool) {
   k = std::min(k, n);
@@ -47,9 +55,7 @@ std::vector<float> TrainKMeans(const float* data, size_t n, size_t dim, size_t k
   std::mt19937_64 rng(options.seed);
   // Training sample: a random subset of rows, copied contiguously.
   const size_t m = std::min(n, std::max(k, k * options.max_points_per_centroid));
-  std::vector<size_t> perm(n);
-  std::iota(perm.begin(), perm.end(), 0);
-  for (size_t i = 0; i < m; ++i) std::swap(perm[i], perm[i + rng() % (n - i)]);
+  const std::vector<size_t> perm = SampleRowIds(n, m, &rng);
   std::vector<float> sample(m * dim);
   for (size_t i = 0; i < m; ++i) {
     std::copy_n(data + perm[i] * dim, dim, sample.data() + i * dim);

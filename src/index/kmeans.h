@@ -3,6 +3,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <random>
 #include <vector>
 
 #include "common/thread_pool.h"
@@ -20,6 +21,10 @@ struct KMeansOptions {
 // sample; empty clusters are re-seeded from random sample rows. `pool` may be null.
 std::vector<float> TrainKMeans(const float* data, size_t n, size_t dim, size_t k,
                                const KMeansOptions& options, ThreadPool* pool);
+
+// A uniform random sample of m distinct row ids out of [0, n) (m <= n), in the order drawn: the
+// first m steps of a Fisher-Yates shuffle driven by `rng` (advanced by exactly m draws).
+std::vector<size_t> SampleRowIds(size_t n, size_t m, std::mt19937_64* rng);
 
 // out[i] = index of the centroid nearest (L2) to row i. data: [n][dim]; centroids: [k][dim], k > 0.
 void AssignNearest(const float* data, size_t n, const float* centroids, size_t k, size_t dim,
