@@ -1,4 +1,4 @@
-"""Interleaved single-thread ANN comparison: Elanus HNSW against hnswlib and FAISS HNSW, with error bars.
+"""Interleaved single-thread ANN comparison: Elanus HNSW / IVF against hnswlib and FAISS, with error bars.
 
 Why a second ANN script: `run.py --suite ann` measures one system after another, and on a shared machine
 the speed of the same binary moves by 2x within minutes, so a ratio of two curves measured ten minutes
@@ -13,7 +13,12 @@ How each system is driven (one search thread, one query at a time inside a C++ l
 - hnswlib: `knn_query(all queries, num_threads=1)`, timed around the call;
 - faiss-hnsw: `IndexHNSWFlat.search(all queries)` with one OpenMP thread, timed around the call;
 - usearch: `Index.search(all queries, threads=1)` (dtype f32), timed around the call;
-- elanus-hnsw-sq8 / elanus-hnsw-fp16: HNSW_SQ with sq_type SQ8 / FP16 and refine on the float32 rows.
+- elanus-hnsw-sq8 / elanus-hnsw-fp16: HNSW_SQ with sq_type SQ8 / FP16 and refine on the float32 rows;
+- elanus-ivf-flat / elanus-ivf-sq8: IVF_FLAT / IVF_SQ8, answering `nprobe=V` lines;
+- faiss-ivf: `IndexIVFFlat.search(all queries)` with one OpenMP thread.
+HNSW systems sweep `--efs`, IVF systems `--nprobes`, both with nlist = `--nlist` (default 4 sqrt(n), as
+`run.py --suite ann`). Each round walks the two lists position by position, so an ef point and the nprobe
+point at the same position run seconds apart; the report has one table per search parameter.
 Recall@10 comes from the returned ids (datasets.knn_recall), never from a tool's own figure.
 
     python3 bench/ann_interleaved.py --datasets fashion-mnist-784-euclidean --rounds 5
@@ -31,6 +36,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import platform
 import statistics
@@ -59,23 +65,35 @@ ELANUS_VARIANTS = {
     "elanus-hnsw": ("HNSW", {}),
     "elanus-hnsw-sq8": ("HNSW_SQ", {"sq_type": "SQ8", "refine": "true"}),
     "elanus-hnsw-fp16": ("HNSW_SQ", {"sq_type": "FP16", "refine": "true"}),
+    "elanus-ivf-flat": ("IVF_FLAT", {}),
+    "elanus-ivf-sq8": ("IVF_SQ8", {}),
 }
 
 
+def default_nlist(n: int) -> int:
+    """nlist of the IVF systems unless --nlist is given: the rule of run.py's ann suite."""
+    return max(16, int(4 * math.sqrt(n)))
+
+
 class ElanusServe:
-    def __init__(self, name, m, efc, build_threads, workdir: Path, binary=None):
+    def __init__(self, name, m, efc, build_threads, workdir: Path, binary=None, nlist=0):
         self.name = name
         self.m, self.efc, self.build_threads, self.workdir = m, efc, build_threads, workdir / name
         self.index, self.extra = ELANUS_VARIANTS[name.removesuffix(BASE_SUFFIX)]
         self.binary = Path(binary) if binary else elanus_sys.binary()
+        self.sweep = "nprobe" if self.index.startswith("IVF") else "ef"
+        self.nlist = nlist
 
     def build(self, ds: datasets.Dataset, queries_path: Path):
         self.workdir.mkdir(parents=True, exist_ok=True)
         cmd = [str(self.binary), "index", "--type", self.index, "--base", str(ds.base_path),
                "--queries", str(queries_path), "--metric", ds.metric, "--k", str(K),
                "--threads", str(self.build_threads), "--clients", "1", "--runs", "1",
-               "--out-dir", str(self.workdir), "--param", f"M={self.m}", "--param", f"efConstruction={self.efc}",
-               "--serve", "1"]
+               "--out-dir", str(self.workdir), "--serve", "1"]
+        if self.sweep == "nprobe":
+            cmd += ["--param", f"nlist={self.nlist}"]
+        else:
+            cmd += ["--param", f"M={self.m}", "--param", f"efConstruction={self.efc}"]
         for key, val in self.extra.items():
             cmd += ["--param", f"{key}={val}"]
         self.command = " ".join(cmd)
@@ -85,8 +103,8 @@ class ElanusServe:
         self.memory = info.get("index_bytes")
         self.target = info.get("active_target")
 
-    def search(self, queries, ef):
-        self.proc.stdin.write(f"ef={ef}\n")
+    def search(self, queries, value):
+        self.proc.stdin.write(f"{self.sweep}={value}\n")
         self.proc.stdin.flush()
         line = self.proc.stdout.readline()
         if not line:
@@ -105,6 +123,7 @@ class ElanusServe:
 
 class Hnswlib:
     name = "hnswlib"
+    sweep = "ef"
 
     def __init__(self, m, efc, build_threads):
         self.m, self.efc, self.build_threads = m, efc, build_threads
@@ -133,6 +152,7 @@ class Hnswlib:
 
 class FaissHnsw:
     name = "faiss-hnsw"
+    sweep = "ef"
 
     def __init__(self, m, efc, build_threads):
         self.m, self.efc, self.build_threads = m, efc, build_threads
@@ -170,6 +190,7 @@ class FaissHnsw:
 
 class USearch:
     name = "usearch"
+    sweep = "ef"
 
     def __init__(self, m, efc, build_threads):
         self.m, self.efc, self.build_threads = m, efc, build_threads
@@ -200,6 +221,45 @@ class USearch:
         del self.index
 
 
+class FaissIvf:
+    name = "faiss-ivf"
+    sweep = "nprobe"
+
+    def __init__(self, nlist, build_threads):
+        self.nlist, self.build_threads = nlist, build_threads
+
+    def build(self, ds):
+        import faiss
+        base = np.ascontiguousarray(ds.base(mmap=False), dtype=np.float32)
+        self.cosine = ds.metric == "COSINE"
+        if self.cosine:
+            base = datasets.normalize(base)
+        metric = faiss.METRIC_L2 if ds.metric == "L2" else faiss.METRIC_INNER_PRODUCT
+        self.quantizer = faiss.IndexFlat(base.shape[1], metric)
+        self.index = faiss.IndexIVFFlat(self.quantizer, base.shape[1], self.nlist, metric)
+        faiss.omp_set_num_threads(self.build_threads)
+        t = time.perf_counter()
+        self.index.train(base)
+        self.index.add(base)
+        self.build_seconds = time.perf_counter() - t
+        faiss.omp_set_num_threads(1)
+        self.memory = None
+        self.command = f"faiss.IndexIVFFlat(IndexFlat(d), d, nlist={self.nlist}); train; add"
+
+    def search(self, queries, nprobe):
+        import faiss
+        faiss.omp_set_num_threads(1)
+        q = datasets.normalize(queries) if self.cosine else queries
+        p = faiss.SearchParametersIVF()
+        p.nprobe = nprobe
+        t = time.perf_counter()
+        _, ids = self.index.search(q, K, params=p)
+        return ids, queries.shape[0] / (time.perf_counter() - t)
+
+    def close(self):
+        del self.index, self.quantizer
+
+
 def frontier_qps(points, target):
     """QPS at recall `target` on one round's curve [(recall, qps)]: the best QPS among points at or above
     the target, raised by linear interpolation towards the best point below it (None: never reached)."""
@@ -225,18 +285,21 @@ def run_dataset(name, args, workroot: Path):
         qpath = workroot / f"{name}-queries.fbin"
         write_fbin(qpath, queries)
     systems = []
+    nlist = args.nlist or default_nlist(int(ds.base().shape[0]))
     for s in args.systems.split(","):
         if s in ELANUS_VARIANTS:
-            sysobj = ElanusServe(s, args.M, args.efc, args.build_threads, workroot / name)
+            sysobj = ElanusServe(s, args.M, args.efc, args.build_threads, workroot / name, nlist=nlist)
             if args.baseline_bin:
                 systems.append(ElanusServe(s + BASE_SUFFIX, args.M, args.efc, args.build_threads,
-                                           workroot / name, args.baseline_bin))
+                                           workroot / name, args.baseline_bin, nlist=nlist))
         elif s == "usearch":
             sysobj = USearch(args.M, args.efc, args.build_threads)
         elif s == "hnswlib":
             sysobj = Hnswlib(args.M, args.efc, args.build_threads)
         elif s == "faiss-hnsw":
             sysobj = FaissHnsw(args.M, args.efc, args.build_threads)
+        elif s == "faiss-ivf":
+            sysobj = FaissIvf(nlist, args.build_threads)
         else:
             raise SystemExit(f"unknown system {s}")
         systems.append(sysobj)
@@ -258,17 +321,22 @@ def run_dataset(name, args, workroot: Path):
             datasets.log(f"{name}: {s.name} built in {s.build_seconds:.1f} s")
     for s in systems:
         s.build_seconds = statistics.median(builds[s.name])
-    efs = [int(e) for e in args.efs.split(",")]
-    qps = {s.name: {ef: [] for ef in efs} for s in systems}
+    sweeps = {"ef": [int(e) for e in args.efs.split(",")],
+              "nprobe": [p for p in (int(v) for v in args.nprobes.split(",")) if p <= nlist]}
+    points = {s.name: sweeps[s.sweep] for s in systems}  # each system's own curve
+    qps = {s.name: {v: [] for v in points[s.name]} for s in systems}
     recall = {s.name: {} for s in systems}
     for rnd in range(args.rounds):
-        for i_ef, ef in enumerate(efs):
-            shift = (rnd + i_ef) % len(systems)
+        for pos in range(max(len(v) for v in points.values())):
+            shift = (rnd + pos) % len(systems)
             for s in systems[shift:] + systems[:shift]:
-                ids, q = s.search(queries, ef)
-                qps[s.name][ef].append(q)
-                if ef not in recall[s.name]:
-                    recall[s.name][ef] = datasets.knn_recall(base, queries, ds.metric, ids, gt_dist, k=K)
+                if pos >= len(points[s.name]):
+                    continue
+                v = points[s.name][pos]
+                ids, q = s.search(queries, v)
+                qps[s.name][v].append(q)
+                if v not in recall[s.name]:
+                    recall[s.name][v] = datasets.knn_recall(base, queries, ds.metric, ids, gt_dist, k=K)
         datasets.log(f"{name}: round {rnd + 1}/{args.rounds} done")
     for s in systems:
         s.close()
@@ -279,21 +347,23 @@ def run_dataset(name, args, workroot: Path):
         for target in TARGETS:
             per_round = []
             for rnd in range(args.rounds):
-                mine = frontier_qps([(recall[ref][ef], qps[ref][ef][rnd]) for ef in efs], target)
-                theirs = frontier_qps([(recall[peer][ef], qps[peer][ef][rnd]) for ef in efs], target)
+                mine = frontier_qps([(recall[ref][v], qps[ref][v][rnd]) for v in points[ref]], target)
+                theirs = frontier_qps([(recall[peer][v], qps[peer][v][rnd]) for v in points[peer]], target)
                 if mine is not None and theirs is not None:
                     per_round.append(mine / theirs)
             ratios[f"{ref}/{peer}@{target}"] = per_round
         build_ratios[f"{ref}/{peer}"] = [a / b for a, b in zip(builds[ref], builds[peer])]
     return {
         "dataset": name, "metric": ds.metric, "n_base": int(base.shape[0]), "n_queries": nq, "dim": int(base.shape[1]),
-        "efs": efs, "rounds": args.rounds,
+        "sweeps": {n: sweeps[n] for n in sorted({s.sweep for s in systems})}, "nlist": nlist,
+        "rounds": args.rounds,
         "build_rounds": args.build_rounds, "build_ratios": build_ratios,
         "systems": {s.name: {"build_seconds": round(s.build_seconds, 2),
                              "build_seconds_per_round": [round(x, 2) for x in builds[s.name]],
                              "memory_bytes": s.memory,
-                             "command": s.command, "qps": {str(ef): qps[s.name][ef] for ef in efs},
-                             "recall": {str(ef): recall[s.name][ef] for ef in efs}} for s in systems},
+                             "command": s.command, "sweep": s.sweep,
+                             "qps": {str(v): qps[s.name][v] for v in points[s.name]},
+                             "recall": {str(v): recall[s.name][v] for v in points[s.name]}} for s in systems},
         "ratios": ratios,
         "active_target": getattr(systems[0], "target", None),
     }
@@ -319,8 +389,10 @@ def write_report(results, args, out_stem: Path):
              "nearest points of the curve), then summarised the same way.", ""]
     for res in results:
         names = list(res["systems"])
+        ivf = any(s["sweep"] == "nprobe" for s in res["systems"].values())
         lines += [f"## {res['dataset']} ({res['n_base']:,} × {res['dim']}, {res['metric']}, "
-                  f"{res['n_queries']:,} queries, {res['rounds']} rounds, M={args.M}, efConstruction={args.efc})", ""]
+                  f"{res['n_queries']:,} queries, {res['rounds']} rounds, M={args.M}, efConstruction={args.efc}"
+                  + (f", nlist={res['nlist']}" if ivf else "") + ")", ""]
         builds_label = f"median of {res['build_rounds']} builds" if res["build_rounds"] > 1 else "one build"
         lines += ["| system | build s (" + str(args.build_threads) + f" threads, {builds_label}) | index bytes | "
                   "command |", "|---|---|---|---|"]
@@ -331,14 +403,16 @@ def write_report(results, args, out_stem: Path):
         if res["build_rounds"] > 1:
             lines += ["", "Build-time ratios (per build round, then median [min–max]; below 1 = faster build): " +
                       "; ".join(f"{pair} {fmt_range(v, 2)}" for pair, v in res["build_ratios"].items())]
-        lines += ["", "| ef | " + " | ".join(f"{n} recall@10 | {n} QPS" for n in names) + " |",
-                  "|---" * (1 + 2 * len(names)) + "|"]
-        for ef in res["efs"]:
-            cells = []
-            for n in names:
-                s = res["systems"][n]
-                cells += [f"{s['recall'][str(ef)]:.4f}", fmt_range(s["qps"][str(ef)])]
-            lines.append(f"| {ef} | " + " | ".join(cells) + " |")
+        for sweep, values in res["sweeps"].items():  # one table per search parameter
+            group = [n for n in names if res["systems"][n]["sweep"] == sweep]
+            lines += ["", f"| {sweep} | " + " | ".join(f"{n} recall@10 | {n} QPS" for n in group) + " |",
+                      "|---" * (1 + 2 * len(group)) + "|"]
+            for v in values:
+                cells = []
+                for n in group:
+                    s = res["systems"][n]
+                    cells += [f"{s['recall'][str(v)]:.4f}", fmt_range(s["qps"][str(v)])]
+                lines.append(f"| {v} | " + " | ".join(cells) + " |")
         lines += ["", "| ratio | " + " | ".join(f"recall ≥ {t}" for t in TARGETS) + " |",
                   "|---" * (1 + len(TARGETS)) + "|"]
         pairs = list(dict.fromkeys(k.rsplit("@", 1)[0] for k in res["ratios"]))
@@ -362,10 +436,11 @@ def _plot(res, path: Path) -> bool:
         return False
     fig, ax = plt.subplots(figsize=(7, 4.5))
     for n, s in res["systems"].items():
-        r = [s["recall"][str(ef)] for ef in res["efs"]]
-        med = [statistics.median(s["qps"][str(ef)]) for ef in res["efs"]]
-        lo = [med[i] - min(s["qps"][str(ef)]) for i, ef in enumerate(res["efs"])]
-        hi = [max(s["qps"][str(ef)]) - med[i] for i, ef in enumerate(res["efs"])]
+        vals = list(s["qps"])
+        r = [s["recall"][v] for v in vals]
+        med = [statistics.median(s["qps"][v]) for v in vals]
+        lo = [med[i] - min(s["qps"][v]) for i, v in enumerate(vals)]
+        hi = [max(s["qps"][v]) - med[i] for i, v in enumerate(vals)]
         ax.errorbar(r, med, yerr=[lo, hi], marker="o", capsize=3, label=n)
     ax.set_yscale("log")
     ax.set_xlabel("recall@10")
@@ -383,11 +458,13 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--datasets", default="fashion-mnist-784-euclidean,debian-docs-minilm-384-cosine")
     ap.add_argument("--systems", default="elanus-hnsw,hnswlib,faiss-hnsw",
-                    help="ratios: every elanus-* system over every other; also usearch, " +
+                    help="ratios: every elanus-* system over every other; also usearch, faiss-ivf, " +
                     ", ".join(n for n in ELANUS_VARIANTS if n != "elanus-hnsw"))
     ap.add_argument("--M", type=int, default=16)
     ap.add_argument("--efc", type=int, default=200)
     ap.add_argument("--efs", default="10,16,20,32,40,64,80,128,160,320")
+    ap.add_argument("--nprobes", default="1,2,4,8,16,32,64,128,256", help="IVF sweep (values above nlist dropped)")
+    ap.add_argument("--nlist", type=int, default=0, help="IVF nlist (default: 4 sqrt(n), at least 16)")
     ap.add_argument("--rounds", type=int, default=5)
     ap.add_argument("--build-threads", type=int, default=2)
     ap.add_argument("--max-queries", type=int, default=0)
