@@ -57,6 +57,11 @@ TEST(IvfFlatIndexTest, RecallWithAllAndDefaultProbes) {
     ASSERT_TRUE(index.ok());
     ASSERT_TRUE((*index)->Build(ds.base.data(), ds.n, &pool).ok());
     EXPECT_EQ((*index)->NumLists(), 128u);
+    // A Build sizes the lists exactly: vectors + row ids + centroids, plus the list headers.
+    const size_t exact = static_cast<size_t>(ds.n) * (ds.dim * sizeof(float) + sizeof(uint32_t)) +
+                         128 * ds.dim * sizeof(float);
+    EXPECT_GE((*index)->MemoryBytes(), exact);
+    EXPECT_LE((*index)->MemoryBytes(), exact + 128 * 256);
     EXPECT_DOUBLE_EQ(MeanRecall(**index, ds, 128), 1.0);
     EXPECT_GE(MeanRecall(**index, ds, 0), 0.8);  // default nprobe = 8
   }
