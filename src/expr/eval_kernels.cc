@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "expr/scalar_predicate.h"
+#include "simd/bitmask.h"
 
 namespace elanus::expr::internal {
 namespace {
@@ -153,16 +154,17 @@ void RunIntSet(const uint8_t* data, size_t n, const IntSet& s, uint64_t* out) {
       FillOnes(n, out);
       return;
     case IntSet::kNotEqual: {
-      auto c = static_cast<T>(s.lo);
-      Build<T>(data, n, out, [c](T x) { return x != c; });
+      const auto c = static_cast<U>(static_cast<T>(s.lo));
+      simd::IntegerPredicateBits(data, sizeof(T), n, c, 0, /*not_equal=*/true, out);
       return;
     }
     case IntSet::kInterval: {
-      // lo <= x <= hi as one unsigned comparison: (x - lo) mod 2^bits <= hi - lo.
+      // lo <= x <= hi as one unsigned comparison: (x - lo) mod 2^bits <= hi - lo. SIMD kernel:
+      // on 100k INT64 rows `sel_rank < 50000` took ~70 us per filtered search with the
+      // byte-per-row loop compiled for baseline x86-64, most of the query's time.
       auto lo = static_cast<U>(static_cast<T>(s.lo));
       auto span = static_cast<U>(static_cast<U>(static_cast<T>(s.hi)) - lo);
-      Build<T>(data, n, out,
-               [lo, span](T x) { return static_cast<U>(static_cast<U>(x) - lo) <= span; });
+      simd::IntegerPredicateBits(data, sizeof(T), n, lo, span, /*not_equal=*/false, out);
       return;
     }
   }
