@@ -150,12 +150,10 @@ class Hnswlib:
         del self.index
 
 
-class FaissHnsw:
-    name = "faiss-hnsw"
-    sweep = "ef"
-
-    def __init__(self, m, efc, build_threads):
-        self.m, self.efc, self.build_threads = m, efc, build_threads
+class _Faiss:
+    """Shared FAISS driving: float32 rows (normalized for COSINE), the build timed with build_threads
+    OpenMP threads, every search one call over all queries with one thread. Subclasses make the index
+    (`_make`, also sets `command`) and the search parameters (`_params`)."""
 
     def build(self, ds):
         import faiss
@@ -164,28 +162,43 @@ class FaissHnsw:
         if self.cosine:
             base = datasets.normalize(base)
         metric = faiss.METRIC_L2 if ds.metric == "L2" else faiss.METRIC_INNER_PRODUCT
-        self.index = faiss.IndexHNSWFlat(base.shape[1], self.m, metric)
-        self.index.hnsw.efConstruction = self.efc
         faiss.omp_set_num_threads(self.build_threads)
         t = time.perf_counter()
-        self.index.add(base)
+        self._make(faiss, base, metric)
         self.build_seconds = time.perf_counter() - t
         faiss.omp_set_num_threads(1)
         self.memory = None
-        self.command = f"faiss.IndexHNSWFlat(d, M={self.m}); hnsw.efConstruction={self.efc}"
 
-    def search(self, queries, ef):
+    def search(self, queries, value):
         import faiss
         faiss.omp_set_num_threads(1)
         q = datasets.normalize(queries) if self.cosine else queries
-        p = faiss.SearchParametersHNSW()
-        p.efSearch = ef
+        p = self._params(faiss, value)
         t = time.perf_counter()
         _, ids = self.index.search(q, K, params=p)
         return ids, queries.shape[0] / (time.perf_counter() - t)
 
     def close(self):
         del self.index
+
+
+class FaissHnsw(_Faiss):
+    name = "faiss-hnsw"
+    sweep = "ef"
+
+    def __init__(self, m, efc, build_threads):
+        self.m, self.efc, self.build_threads = m, efc, build_threads
+
+    def _make(self, faiss, base, metric):
+        self.index = faiss.IndexHNSWFlat(base.shape[1], self.m, metric)
+        self.index.hnsw.efConstruction = self.efc
+        self.index.add(base)
+        self.command = f"faiss.IndexHNSWFlat(d, M={self.m}); hnsw.efConstruction={self.efc}"
+
+    def _params(self, faiss, ef):
+        p = faiss.SearchParametersHNSW()
+        p.efSearch = ef
+        return p
 
 
 class USearch:
@@ -221,40 +234,24 @@ class USearch:
         del self.index
 
 
-class FaissIvf:
+class FaissIvf(_Faiss):
     name = "faiss-ivf"
     sweep = "nprobe"
 
     def __init__(self, nlist, build_threads):
         self.nlist, self.build_threads = nlist, build_threads
 
-    def build(self, ds):
-        import faiss
-        base = np.ascontiguousarray(ds.base(mmap=False), dtype=np.float32)
-        self.cosine = ds.metric == "COSINE"
-        if self.cosine:
-            base = datasets.normalize(base)
-        metric = faiss.METRIC_L2 if ds.metric == "L2" else faiss.METRIC_INNER_PRODUCT
+    def _make(self, faiss, base, metric):
         self.quantizer = faiss.IndexFlat(base.shape[1], metric)
         self.index = faiss.IndexIVFFlat(self.quantizer, base.shape[1], self.nlist, metric)
-        faiss.omp_set_num_threads(self.build_threads)
-        t = time.perf_counter()
         self.index.train(base)
         self.index.add(base)
-        self.build_seconds = time.perf_counter() - t
-        faiss.omp_set_num_threads(1)
-        self.memory = None
         self.command = f"faiss.IndexIVFFlat(IndexFlat(d), d, nlist={self.nlist}); train; add"
 
-    def search(self, queries, nprobe):
-        import faiss
-        faiss.omp_set_num_threads(1)
-        q = datasets.normalize(queries) if self.cosine else queries
+    def _params(self, faiss, nprobe):
         p = faiss.SearchParametersIVF()
         p.nprobe = nprobe
-        t = time.perf_counter()
-        _, ids = self.index.search(q, K, params=p)
-        return ids, queries.shape[0] / (time.perf_counter() - t)
+        return p
 
     def close(self):
         del self.index, self.quantizer
