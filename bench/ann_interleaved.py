@@ -15,7 +15,8 @@ How each system is driven (one search thread, one query at a time inside a C++ l
 - usearch: `Index.search(all queries, threads=1)` (dtype f32), timed around the call;
 - elanus-hnsw-sq8 / elanus-hnsw-fp16: HNSW_SQ with sq_type SQ8 / FP16 and refine on the float32 rows;
 - elanus-ivf-flat / elanus-ivf-sq8: IVF_FLAT / IVF_SQ8, answering `nprobe=V` lines;
-- faiss-ivf: `IndexIVFFlat.search(all queries)` with one OpenMP thread.
+- faiss-ivf / faiss-ivf-sq8: `IndexIVFFlat` / `IndexIVFScalarQuantizer(QT_8bit)`, `search(all
+  queries)` with one OpenMP thread.
 HNSW systems sweep `--efs`, IVF systems `--nprobes`, both with nlist = `--nlist` (default 4 sqrt(n), as
 `run.py --suite ann`). Each round walks the two lists position by position, so an ef point and the nprobe
 point at the same position run seconds apart; the report has one table per search parameter.
@@ -257,6 +258,20 @@ class FaissIvf(_Faiss):
         del self.index, self.quantizer
 
 
+class FaissIvfSq8(FaissIvf):
+    """FAISS's IVF_SQ8 counterpart: 8-bit codes with a per-dimension range, no re-rank."""
+    name = "faiss-ivf-sq8"
+
+    def _make(self, faiss, base, metric):
+        self.quantizer = faiss.IndexFlat(base.shape[1], metric)
+        self.index = faiss.IndexIVFScalarQuantizer(self.quantizer, base.shape[1], self.nlist,
+                                                   faiss.ScalarQuantizer.QT_8bit, metric)
+        self.index.train(base)
+        self.index.add(base)
+        self.command = (f"faiss.IndexIVFScalarQuantizer(IndexFlat(d), d, nlist={self.nlist}, "
+                        "QT_8bit); train; add")
+
+
 def frontier_qps(points, target):
     """QPS at recall `target` on one round's curve [(recall, qps)]: the best QPS among points at or above
     the target, raised by linear interpolation towards the best point below it (None: never reached)."""
@@ -297,6 +312,8 @@ def run_dataset(name, args, workroot: Path):
             sysobj = FaissHnsw(args.M, args.efc, args.build_threads)
         elif s == "faiss-ivf":
             sysobj = FaissIvf(nlist, args.build_threads)
+        elif s == "faiss-ivf-sq8":
+            sysobj = FaissIvfSq8(nlist, args.build_threads)
         else:
             raise SystemExit(f"unknown system {s}")
         systems.append(sysobj)

@@ -1,5 +1,7 @@
 #include "index/ivf_common.h"
 
+#include <algorithm>
+#include <cmath>
 #include <numeric>
 #include <string>
 
@@ -13,6 +15,9 @@ IvfListOrder::IvfListOrder(std::vector<float> dist, size_t first)
   std::iota(order_.begin(), order_.end(), 0);
   Extend(first);
 }
+
+IvfListOrder::IvfListOrder(std::vector<float> dist, std::vector<uint32_t> order, size_t sorted)
+    : dist_(std::move(dist)), order_(std::move(order)), sorted_(std::min(sorted, order_.size())) {}
 
 void IvfListOrder::Extend(size_t upto) {
   // Grow geometrically so reading every list costs O(n log n) in total.
@@ -33,6 +38,80 @@ IvfListOrder RankIvfLists(const float* centroids, size_t lists, size_t dim, cons
   std::vector<float> dist(lists);
   simd::L2SqrBatch(q, centroids, lists, dim, dist.data());
   return IvfListOrder(std::move(dist), first);
+}
+
+void IvfCoarseRanker::Build(const float* centroids, size_t lists, size_t dim) {
+  Clear();
+  if (lists * dim * sizeof(float) < kMinBytes) return;
+  quant_.Train(centroids, lists, dim, dim);
+  codes_.resize(lists * dim);
+  norms_.resize(lists);
+  for (size_t l = 0; l < lists; ++l) {
+    const float* c = centroids + l * dim;
+    (void)quant_.Encode(c, codes_.data() + l * dim);
+    norms_[l] = simd::InnerProduct(c, c, dim);
+  }
+}
+
+void IvfCoarseRanker::Clear() {
+  quant_ = Sq8Quantizer{};
+  codes_.clear();
+  codes_.shrink_to_fit();
+  norms_.clear();
+  norms_.shrink_to_fit();
+}
+
+size_t IvfCoarseRanker::MemoryBytes() const {
+  return codes_.capacity() + (norms_.capacity() + quant_.offsets().capacity()) * sizeof(float);
+}
+
+IvfListOrder IvfCoarseRanker::Rank(const float* centroids, size_t lists, size_t dim, const float* q,
+                                   size_t first) const {
+  const size_t cand = Candidates(first);
+  if (codes_.empty() || codes_.size() != lists * dim || 2 * cand > lists) {
+    return RankIvfLists(centroids, lists, dim, q, first);
+  }
+  // The query as int8 with its own scale: q_j ~= qs * qi_j.
+  float qmax = 0;
+  for (size_t j = 0; j < dim; ++j) qmax = std::max(qmax, std::fabs(q[j]));
+  if (!(qmax > 0) || !std::isfinite(qmax)) return RankIvfLists(centroids, lists, dim, q, first);
+  const float qs = qmax / 127.0f;
+  std::vector<int8_t> qi(dim);
+  double q_off = 0;
+  for (size_t j = 0; j < dim; ++j) {
+    qi[j] = static_cast<int8_t>(std::clamp(std::nearbyint(q[j] / qs), -127.0f, 127.0f));
+    q_off += static_cast<double>(q[j]) * quant_.offsets()[j];
+  }
+  // |q - c|^2 - |q|^2 = |c|^2 - 2 q.c, with q.c ~= q.offset + step * qs * (qi . code).
+  std::vector<float> approx(lists);
+  const float bias = static_cast<float>(2 * q_off);
+  const float scale = 2 * quant_.step() * qs;
+  size_t l = 0;
+  for (; l + 4 <= lists; l += 4) {
+    const int8_t* rows[4];
+    for (size_t r = 0; r < 4; ++r) rows[r] = codes_.data() + (l + r) * dim;
+    float dot[4];
+    simd::InnerProductI8Rows4(qi.data(), rows, dim, dot);
+    for (size_t r = 0; r < 4; ++r) approx[l + r] = norms_[l + r] - bias - scale * dot[r];
+  }
+  for (; l < lists; ++l) {
+    approx[l] =
+        norms_[l] - bias - scale * simd::InnerProductI8(qi.data(), codes_.data() + l * dim, dim);
+  }
+  std::vector<uint32_t> order(lists);
+  std::iota(order.begin(), order.end(), 0);
+  auto by = [](const std::vector<float>& d) {
+    return [&d](uint32_t a, uint32_t b) { return d[a] < d[b] || (d[a] == d[b] && a < b); };
+  };
+  const auto mid = order.begin() + static_cast<std::ptrdiff_t>(cand);
+  std::nth_element(order.begin(), mid, order.end(), by(approx));
+  // Exact distances of the candidates; they become the final prefix of the order.
+  std::vector<float> exact(lists);
+  for (auto it = order.begin(); it != mid; ++it) {
+    exact[*it] = simd::L2Sqr(q, centroids + static_cast<size_t>(*it) * dim, dim);
+  }
+  std::sort(order.begin(), mid, by(exact));
+  return IvfListOrder(std::move(approx), std::move(order), cand);
 }
 
 Result<int64_t> ParseIvfNprobe(const ParamMap& params, int64_t nlist) {

@@ -66,6 +66,7 @@ Status IvfFlatIndex::Build(const void* vectors, int64_t n, ThreadPool* pool) {
   centroids_ = TrainKMeans(rows.data(), static_cast<size_t>(n), dim,
                            static_cast<size_t>(params_.nlist), KMeansOptions{}, pool);
   lists_.assign(centroids_.size() / dim, List{});
+  ranker_.Build(centroids_.data(), lists_.size(), dim);
   if (params_.sq8) TrainSq8(rows.data(), n);
   Insert(rows.data(), n, 0, pool);
   return Status::OK();
@@ -216,7 +217,7 @@ Status IvfFlatIndex::Search(const void* query, int64_t k, const Bitset* allowed,
   ToFloatRows(spec_, query, 1, q.data());
   TopK top(static_cast<size_t>(k));
   const QueryPrep prep = Prepare(q.data());
-  IvfListOrder order = RankIvfLists(centroids_.data(), lists_.size(),
+  IvfListOrder order = ranker_.Rank(centroids_.data(), lists_.size(),
                                     static_cast<size_t>(spec_.dim), q.data(), nprobe);
   IvfProbeTopK(
       order, nprobe, allowed != nullptr, &top, static_cast<size_t>(k),
@@ -235,7 +236,7 @@ Status IvfFlatIndex::RangeSearch(const void* query, float radius, std::optional<
   if (n_ == 0) return Status::OK();
   std::vector<float> q(static_cast<size_t>(spec_.dim));
   ToFloatRows(spec_, query, 1, q.data());
-  IvfListOrder order = RankIvfLists(centroids_.data(), lists_.size(),
+  IvfListOrder order = ranker_.Rank(centroids_.data(), lists_.size(),
                                     static_cast<size_t>(spec_.dim), q.data(), nprobe);
   const QueryPrep prep = Prepare(q.data());
   IvfProbeRange(
@@ -245,7 +246,9 @@ Status IvfFlatIndex::RangeSearch(const void* query, float radius, std::optional<
 }
 
 size_t IvfFlatIndex::MemoryBytes() const {
-  size_t bytes = (centroids_.capacity() + sq_min_.capacity() + sq_step_.capacity()) * sizeof(float);
+  size_t bytes =
+      (centroids_.capacity() + sq_min_.capacity() + sq_step_.capacity()) * sizeof(float) +
+      ranker_.MemoryBytes();
   for (const List& l : lists_) {
     bytes += sizeof(List) + l.rows.capacity() * 4 + l.vectors.capacity() * sizeof(float) +
              l.codes.capacity();
@@ -285,6 +288,7 @@ Status IvfFlatIndex::Load(std::string_view data) {
   ELANUS_ASSIGN_OR_RETURN(IndexEnvelope env, ReadIndexEnvelopeOfType(data, TypeName()));
   n_ = 0;
   centroids_.clear();
+  ranker_.Clear();
   lists_.clear();
   sq_min_.clear();
   sq_step_.clear();
@@ -305,6 +309,7 @@ Status IvfFlatIndex::Load(std::string_view data) {
   auto fail = [this](const char* msg) {
     n_ = 0;
     centroids_.clear();
+    ranker_.Clear();
     lists_.clear();
     return Status::Corruption(std::string("IVF_FLAT image: ") + msg);
   };
@@ -343,6 +348,7 @@ Status IvfFlatIndex::Load(std::string_view data) {
     total += size;
   }
   if (total != n || r.remaining() != 0) return fail("row count does not match the lists");
+  ranker_.Build(centroids_.data(), lists_.size(), dim);
   n_ = static_cast<int64_t>(n);
   return Status::OK();
 }

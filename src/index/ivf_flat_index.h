@@ -1,6 +1,7 @@
 // IVF_FLAT: an inverted file. K-means (kmeans.h) splits the rows into `nlist` lists around
 // centroids; a search scans the `nprobe` lists whose centroids are nearest (L2) to the query,
-// exactly, with the batch SIMD kernels.
+// exactly, with the batch SIMD kernels. Large centroid sets are preselected through an int8 copy and
+// re-ranked exactly (IvfCoarseRanker, ivf_common.h).
 //
 // Supported: FLOAT / FLOAT16 / BFLOAT16 / INT8 vectors (stored as float32) with L2, IP and COSINE
 // (COSINE rows are unit-normalized). Lists are chosen by L2 distance to the centroids for every
@@ -24,6 +25,7 @@
 #include <string>
 #include <vector>
 
+#include "index/ivf_common.h"
 #include "index/vector_index.h"
 
 namespace elanus::index {
@@ -84,6 +86,7 @@ class IvfFlatIndex final : public VectorIndex {
   IvfParams params_;
   int64_t n_ = 0;
   std::vector<float> centroids_;  // [lists_.size()][dim]
+  IvfCoarseRanker ranker_;        // over centroids_
   std::vector<List> lists_;
   std::vector<float> sq_min_, sq_step_;  // IVF_SQ8: [dim] each
 };

@@ -35,6 +35,43 @@ TEST(IvfListOrderTest, LazyPrefixMatchesAFullSortWithTiesBySmallerId) {
   }
 }
 
+// The int8 preselection must give the exact order on its re-ranked prefix for nearly every query,
+// every list exactly once, and the exact path for small centroid sets.
+TEST(IvfCoarseRankerTest, QuantizedRankingMatchesTheExactPrefix) {
+  const auto ds = testing::MakeClustered(1024, 200, 128, 64, 5);  // 1024 x 128 floats = 512 KiB
+  IvfCoarseRanker ranker;
+  ranker.Build(ds.base.data(), 1024, 128);
+  ASSERT_TRUE(ranker.quantized());
+  EXPECT_GE(ranker.MemoryBytes(), 1024u * 128u);
+  size_t agree = 0, total = 0;
+  for (size_t first : {size_t{1}, size_t{8}, size_t{64}}) {
+    for (int64_t i = 0; i < ds.nq; ++i) {
+      const float* q = ds.queries.data() + i * ds.dim;
+      IvfListOrder got = ranker.Rank(ds.base.data(), 1024, 128, q, first);
+      IvfListOrder want = RankIvfLists(ds.base.data(), 1024, 128, q, first);
+      ASSERT_EQ(got.size(), 1024u);
+      std::vector<bool> seen(1024, false);
+      for (size_t j = 0; j < got.size(); ++j) {
+        const uint32_t l = got[j];
+        ASSERT_LT(l, 1024u);
+        ASSERT_FALSE(seen[l]) << "list " << l << " ranked twice";
+        seen[l] = true;
+      }
+      for (size_t j = 0; j < first; ++j) agree += got[j] == want[j] ? 1 : 0;
+      total += first;
+    }
+  }
+  EXPECT_GE(static_cast<double>(agree), 0.99 * static_cast<double>(total));
+
+  IvfCoarseRanker small;
+  small.Build(ds.base.data(), 1023, 128);  // just under kMinBytes: exact ranking
+  EXPECT_FALSE(small.quantized());
+  const float* q = ds.queries.data();
+  IvfListOrder got = small.Rank(ds.base.data(), 1023, 128, q, 8);
+  IvfListOrder want = RankIvfLists(ds.base.data(), 1023, 128, q, 8);
+  for (size_t j = 0; j < 1023; ++j) ASSERT_EQ(got[j], want[j]);
+}
+
 double MeanRecall(const VectorIndex& index, const testing::Dataset& ds, int64_t nprobe,
                   const Bitset* allowed = nullptr) {
   double sum = 0;

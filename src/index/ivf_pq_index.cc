@@ -80,6 +80,7 @@ void IvfPqIndex::Clear() {
   n_ = 0;
   ksub_ = 0;
   centroids_.clear();
+  ranker_.Clear();
   codebooks_.clear();
   lists_.clear();
 }
@@ -100,6 +101,7 @@ Status IvfPqIndex::Build(const void* vectors, int64_t n, ThreadPool* pool) {
   centroids_ = TrainKMeans(rows.data(), static_cast<size_t>(n), dim,
                            static_cast<size_t>(params_.nlist), KMeansOptions{}, pool);
   lists_.assign(centroids_.size() / dim, List{});
+  ranker_.Build(centroids_.data(), lists_.size(), dim);
   // Codebooks are trained on the residuals of the Build rows.
   std::vector<uint32_t> assign(static_cast<size_t>(n));
   AssignNearest(rows.data(), static_cast<size_t>(n), centroids_.data(), lists_.size(), dim,
@@ -236,7 +238,7 @@ Status IvfPqIndex::Probe(const void* query, const Bitset* allowed, const SearchP
   const size_t dsub = Dsub(), m = static_cast<size_t>(params_.m);
   std::vector<float> q(dim);
   ToFloatRows(spec_, query, 1, q.data());
-  IvfListOrder order = RankIvfLists(centroids_.data(), lists_.size(), dim, q.data(), nprobe);
+  IvfListOrder order = ranker_.Rank(centroids_.data(), lists_.size(), dim, q.data(), nprobe);
   const bool l2 = spec_.metric == MetricType::kL2;
   std::vector<float> table(m * ksub_);
   if (!l2) {
@@ -279,7 +281,8 @@ Status IvfPqIndex::RangeSearch(const void* query, float radius, std::optional<fl
 }
 
 size_t IvfPqIndex::MemoryBytes() const {
-  size_t bytes = (centroids_.capacity() + codebooks_.capacity()) * sizeof(float);
+  size_t bytes =
+      (centroids_.capacity() + codebooks_.capacity()) * sizeof(float) + ranker_.MemoryBytes();
   for (const List& l : lists_) bytes += sizeof(List) + l.rows.capacity() * 4 + l.codes.capacity();
   return bytes;
 }
@@ -368,6 +371,7 @@ Status IvfPqIndex::Load(std::string_view data) {
     total += size;
   }
   if (total != n || r.remaining() != 0) return fail("row count does not match the lists");
+  ranker_.Build(centroids_.data(), lists_.size(), dim);
   n_ = static_cast<int64_t>(n);
   return Status::OK();
 }

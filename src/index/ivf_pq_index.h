@@ -23,6 +23,7 @@
 #include <string>
 #include <vector>
 
+#include "index/ivf_common.h"
 #include "index/vector_index.h"
 
 namespace elanus::index {
@@ -90,6 +91,7 @@ class IvfPqIndex final : public VectorIndex {
   int64_t n_ = 0;
   size_t ksub_ = 0;               // trained codewords per sub-space (<= 2^nbits)
   std::vector<float> centroids_;  // [lists_.size()][dim]
+  IvfCoarseRanker ranker_;        // over centroids_
   std::vector<float> codebooks_;  // [m][ksub_][dsub]
   std::vector<List> lists_;
 };
