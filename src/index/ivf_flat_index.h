@@ -1,7 +1,7 @@
 // IVF_FLAT: an inverted file. K-means (kmeans.h) splits the rows into `nlist` lists around
 // centroids; a search scans the `nprobe` lists whose centroids are nearest (L2) to the query,
-// exactly, with the batch SIMD kernels. Large centroid sets are preselected through an int8 copy and
-// re-ranked exactly (IvfCoarseRanker, ivf_common.h).
+// exactly, with the batch SIMD kernels. Large centroid sets are preselected through an int8 copy
+// and re-ranked exactly (IvfCoarseRanker, ivf_common.h).
 //
 // Supported: FLOAT / FLOAT16 / BFLOAT16 / INT8 vectors (stored as float32) with L2, IP and COSINE
 // (COSINE rows are unit-normalized). Lists are chosen by L2 distance to the centroids for every
