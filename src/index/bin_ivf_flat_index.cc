@@ -58,6 +58,19 @@ uint32_t BinIvfFlatIndex::Nearest(const uint8_t* x) const {
   return best;
 }
 
+void BinIvfFlatIndex::AssignNearest(const uint8_t* rows, const size_t* ids, size_t n, uint32_t* out,
+                                    ThreadPool* pool) const {
+  auto assign_range = [&](size_t b) {
+    const size_t e = std::min(n, b + 1024);
+    for (size_t i = b; i < e; ++i) out[i] = Nearest(rows + (ids ? ids[i] : i) * bytes_);
+  };
+  if (pool != nullptr) {
+    pool->ParallelFor((n + 1023) / 1024, [&](size_t c) { assign_range(c * 1024); });
+  } else {
+    for (size_t b = 0; b < n; b += 1024) assign_range(b);
+  }
+}
+
 void BinIvfFlatIndex::Train(const uint8_t* rows, size_t n, ThreadPool* pool) {
   const size_t k = std::min(static_cast<size_t>(params_.nlist), n);
   lists_.assign(k, List{});
@@ -73,15 +86,7 @@ void BinIvfFlatIndex::Train(const uint8_t* rows, size_t n, ThreadPool* pool) {
   std::vector<uint32_t> ones(k * bytes_ * 8);
   std::vector<uint32_t> counts(k);
   for (int it = 0; it < kIterations; ++it) {
-    auto assign_range = [&](size_t b) {
-      const size_t e = std::min(m, b + 1024);
-      for (size_t i = b; i < e; ++i) assign[i] = Nearest(rows + perm[i] * bytes_);
-    };
-    if (pool != nullptr) {
-      pool->ParallelFor((m + 1023) / 1024, [&](size_t c) { assign_range(c * 1024); });
-    } else {
-      for (size_t b = 0; b < m; b += 1024) assign_range(b);
-    }
+    AssignNearest(rows, perm.data(), m, assign.data(), pool);
     std::fill(ones.begin(), ones.end(), 0);
     std::fill(counts.begin(), counts.end(), 0);
     for (size_t i = 0; i < m; ++i) {
@@ -112,16 +117,23 @@ Status BinIvfFlatIndex::Build(const void* vectors, int64_t n, ThreadPool* pool) 
   return Add(vectors, n, pool);
 }
 
-Status BinIvfFlatIndex::Add(const void* vectors, int64_t n, ThreadPool*) {
+Status BinIvfFlatIndex::Add(const void* vectors, int64_t n, ThreadPool* pool) {
   ELANUS_RETURN_IF_ERROR(CheckAddArgs(vectors, n, n_));
   if (n == 0) return Status::OK();
   if (lists_.empty()) {
     return Status::FailedPrecondition("BIN_IVF_FLAT: Add before the index was trained by Build");
   }
   const auto* rows = static_cast<const uint8_t*>(vectors);
+  const auto nn = static_cast<size_t>(n);
+  std::vector<uint32_t> assign(nn);
+  AssignNearest(rows, nullptr, nn, assign.data(), pool);
+  ReserveIvfLists(lists_, assign.data(), nn, [&](List& list, size_t cap) {
+    list.rows.reserve(cap);
+    list.codes.reserve(cap * bytes_);
+  });
   for (int64_t i = 0; i < n; ++i) {
     const uint8_t* x = rows + static_cast<size_t>(i) * bytes_;
-    List& list = lists_[Nearest(x)];
+    List& list = lists_[assign[static_cast<size_t>(i)]];
     list.rows.push_back(static_cast<uint32_t>(n_ + i));
     list.codes.insert(list.codes.end(), x, x + bytes_);
   }

@@ -51,6 +51,9 @@ class BinIvfFlatIndex final : public VectorIndex {
       : spec_(spec), params_(params), bytes_(spec.RowBytes()) {}
   void Train(const uint8_t* rows, size_t n, ThreadPool* pool);
   uint32_t Nearest(const uint8_t* x) const;
+  // out[i] = Nearest(row ids[i]) (row i when ids is null) for i < n, spread over the pool.
+  void AssignNearest(const uint8_t* rows, const size_t* ids, size_t n, uint32_t* out,
+                     ThreadPool* pool) const;
   float Distance(const uint8_t* a, const uint8_t* b) const;
   Status ResolveNprobe(const SearchParams& params, size_t* nprobe) const;
   // Lists by the Hamming distance of their centroid to q; the nearest `first` ordered now.

@@ -4,6 +4,7 @@
 
 #include <random>
 
+#include "common/thread_pool.h"
 #include "index/index_registry.h"
 #include "index/test_data.h"
 
@@ -53,6 +54,41 @@ TEST(BinIvfFlatIndexTest, MatchesBinFlatWithAllProbesAndRecallsWithDefault) {
       recall_default += testing::Recall(c, truth) / nq;
     }
     EXPECT_GE(recall_default, 0.8);
+  }
+}
+
+// Rows added by many small Adds (assigned on a pool) land where one Build puts them, and the
+// lists hold at most 1.5x spare capacity; a Build alone sizes them exactly.
+TEST(BinIvfFlatIndexTest, SmallAddsMatchOneBuildAndBoundTheSpareCapacity) {
+  const size_t n = 5000, bytes = 16, nq = 20, first = 1000;
+  const auto rows = ClusteredBits(n + nq, bytes, 9);
+  const IndexSpec spec{DataType::kBinaryVector, static_cast<int64_t>(bytes * 8),
+                       MetricType::kHamming};
+  ThreadPool pool(2);
+  auto whole = IndexRegistry::Global().Create("BIN_IVF_FLAT", spec, {{"nlist", "16"}});
+  auto parts = IndexRegistry::Global().Create("BIN_IVF_FLAT", spec, {{"nlist", "16"}});
+  ASSERT_TRUE(whole.ok() && parts.ok());
+  ASSERT_TRUE((*whole)->Build(rows.data(), static_cast<int64_t>(first), nullptr).ok());
+  // Exact after a Build: codes + row ids + centroids + list headers.
+  const size_t exact_first = first * (bytes + 4) + 16 * bytes;
+  EXPECT_GE((*whole)->MemoryBytes(), exact_first);
+  EXPECT_LE((*whole)->MemoryBytes(), exact_first + 16 * 64);
+  ASSERT_TRUE((*whole)->Add(rows.data() + first * bytes, n - first, nullptr).ok());
+  ASSERT_TRUE((*parts)->Build(rows.data(), static_cast<int64_t>(first), &pool).ok());
+  for (size_t at = first; at < n; at += 100) {
+    ASSERT_TRUE((*parts)->Add(rows.data() + at * bytes, 100, &pool).ok());
+  }
+  ASSERT_EQ((*parts)->Size(), static_cast<int64_t>(n));
+  const size_t exact = n * (bytes + 4) + 16 * bytes;
+  EXPECT_LE((*parts)->MemoryBytes(), exact * 3 / 2 + 16 * 64 + 16 * 2 * (bytes + 4));
+  for (size_t i = 0; i < nq; ++i) {
+    const uint8_t* q = rows.data() + (n + i) * bytes;
+    std::vector<Neighbor> a, b;
+    ASSERT_TRUE((*whole)->Search(q, 10, nullptr, SearchParams{.nprobe = 3}, &a).ok());
+    ASSERT_TRUE((*parts)->Search(q, 10, nullptr, SearchParams{.nprobe = 3}, &b).ok());
+    ASSERT_EQ(a.size(), 10u);
+    ASSERT_EQ(b.size(), 10u);
+    for (size_t j = 0; j < 10; ++j) EXPECT_EQ(a[j].score, b[j].score);
   }
 }
 

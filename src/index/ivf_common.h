@@ -1,6 +1,6 @@
 // Pieces shared by the float IVF indexes (IVF_FLAT, IVF_SQ8, IVF_PQ): ranking the lists for a
 // query, the nprobe parameter, and the probe loops for top-k and range search. Each index only
-// supplies how one list is scanned.
+// supplies how one list is scanned. ReserveIvfLists is shared with BIN_IVF_FLAT too.
 #pragma once
 
 #include <algorithm>
@@ -84,6 +84,24 @@ Result<int64_t> ParseIvfNprobe(const ParamMap& params, int64_t nlist);
 // nprobe to use for a search over `lists` trained lists: params.nprobe, or the default when 0.
 // InvalidArgument when it exceeds the list count.
 Status ResolveIvfNprobe(const SearchParams& params, size_t lists, size_t* nprobe);
+
+// Makes room, before an Add appends, for the rows `assign` (n list ids) puts in each list: an
+// empty list gets exactly its rows, so a Build sizes every list exactly (appending row by row
+// leaves up to 2x spare capacity); a non-empty one grows by at least 1.5x, so that many small
+// Adds stay amortised. reserve(list, rows) reserves `rows` rows in every per-row array of the
+// list; List has a `rows` vector.
+template <typename List, typename ReserveFn>
+void ReserveIvfLists(std::vector<List>& lists, const uint32_t* assign, size_t n,
+                     ReserveFn&& reserve) {
+  std::vector<size_t> adding(lists.size(), 0);
+  for (size_t i = 0; i < n; ++i) ++adding[assign[i]];
+  for (size_t l = 0; l < lists.size(); ++l) {
+    List& list = lists[l];
+    const size_t need = list.rows.size() + adding[l];
+    if (adding[l] == 0 || need <= list.rows.capacity()) continue;
+    reserve(list, list.rows.empty() ? need : std::max(need, list.rows.capacity() * 3 / 2));
+  }
+}
 
 // Top-k probe loop: scans lists in `order` through scan(list_id, push) where push(row, d) offers
 // an allowed row with internal distance d. Past nprobe lists it keeps probing only while a filter

@@ -92,20 +92,10 @@ void IvfFlatIndex::Insert(const float* rows, int64_t n, int64_t first_row, Threa
     AssignNearest(rows, static_cast<size_t>(n), centroids_.data(), lists_.size(), dim,
                   assign.data(), pool);
   }
-  // Room for the new rows up front: a first Build then sizes every list exactly (appending row by
-  // row left up to 2x the vector bytes as spare capacity: 272 MB for fashion-mnist's 188 MB of
-  // vectors); later Adds grow by at least 1.5x so that many small Adds stay amortised.
-  std::vector<size_t> adding(lists_.size(), 0);
-  for (uint32_t l : assign) ++adding[l];
-  for (size_t l = 0; l < lists_.size(); ++l) {
-    if (adding[l] == 0) continue;
-    List& list = lists_[l];
-    const size_t need = list.rows.size() + adding[l];
-    if (need <= list.rows.capacity()) continue;
-    const size_t cap = list.rows.empty() ? need : std::max(need, list.rows.capacity() * 3 / 2);
+  ReserveIvfLists(lists_, assign.data(), assign.size(), [&](List& list, size_t cap) {
     list.rows.reserve(cap);
     (params_.sq8 ? list.codes.reserve(cap * dim) : list.vectors.reserve(cap * dim));
-  }
+  });
   for (int64_t i = 0; i < n; ++i) {
     List& list = lists_[assign[static_cast<size_t>(i)]];
     list.rows.push_back(static_cast<uint32_t>(first_row + i));

@@ -173,6 +173,10 @@ void IvfPqIndex::Insert(const float* rows, int64_t n, int64_t first_row, ThreadP
                   codes.data() + s * nn, pool);
   }
   const size_t cb = CodeBytes();
+  ReserveIvfLists(lists_, assign.data(), nn, [&](List& list, size_t cap) {
+    list.rows.reserve(cap);
+    list.codes.reserve(cap * m * cb);
+  });
   for (size_t i = 0; i < nn; ++i) {
     List& list = lists_[assign[i]];
     list.rows.push_back(static_cast<uint32_t>(first_row + static_cast<int64_t>(i)));
@@ -181,10 +185,6 @@ void IvfPqIndex::Insert(const float* rows, int64_t n, int64_t first_row, ThreadP
       list.codes.push_back(static_cast<uint8_t>(c & 0xff));
       if (cb == 2) list.codes.push_back(static_cast<uint8_t>(c >> 8));
     }
-  }
-  for (List& l : lists_) {
-    l.rows.shrink_to_fit();
-    l.codes.shrink_to_fit();
   }
   n_ = first_row + n;
 }

@@ -88,8 +88,13 @@ TEST(IvfPqIndexTest, FilteredSearchAndAdd) {
   ASSERT_TRUE(index);
   EXPECT_EQ(index->Add(ds.base.data(), 10, nullptr).code(), StatusCode::kFailedPrecondition);
   ASSERT_TRUE(index->Build(ds.base.data(), 4000, nullptr).ok());
+  const size_t built = index->MemoryBytes();
   ASSERT_TRUE(index->Add(ds.base.data() + 4000 * ds.dim, 4000, nullptr).ok());
   EXPECT_EQ(index->Size(), 8000);
+  // The Add reserves each list's new rows up front: 4,000 more rows of 16 code bytes + 4 row-id
+  // bytes, at most doubling a list that had spare room.
+  EXPECT_GE(index->MemoryBytes(), built + 4000 * (16 + 4));
+  EXPECT_LE(index->MemoryBytes(), built + 2 * 4000 * (16 + 4));
   for (double fraction : {0.002, 0.05, 0.5}) {
     SCOPED_TRACE(fraction);
     const Bitset allowed = testing::RandomFilter(ds.n, fraction, 11);
