@@ -1,7 +1,6 @@
 // A fixed-size bitset over row offsets of one segment (filter results, visibility masks).
 #pragma once
 
-#include <bit>
 #include <cstddef>
 #include <cstdint>
 #include <vector>
@@ -22,11 +21,7 @@ class Bitset {
   void reset(size_t i) { words_[i >> 6] &= ~(uint64_t{1} << (i & 63)); }
   void assign(size_t i, bool v) { v ? set(i) : reset(i); }
 
-  size_t count() const {
-    size_t c = 0;
-    for (uint64_t w : words_) c += std::popcount(w);
-    return c;
-  }
+  size_t count() const;  // set bits; bitset.cc
   Bitset& operator&=(const Bitset& o) {
     for (size_t i = 0; i < words_.size(); ++i) words_[i] &= o.words_[i];
     return *this;

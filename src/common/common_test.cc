@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <random>
 #include <set>
 #include <thread>
 
@@ -56,6 +57,19 @@ TEST(BitsetTest, CountsAndCombines) {
   a.flip();
   EXPECT_EQ(a.count(), 128u);
   EXPECT_FALSE(a.test(129));
+}
+
+TEST(BitsetTest, CountMatchesBitByBitOnRandomWords) {
+  std::mt19937_64 rng(7);
+  for (size_t n : {size_t{0}, size_t{1}, size_t{63}, size_t{64}, size_t{100003}}) {
+    SCOPED_TRACE(n);
+    Bitset a(n);
+    for (size_t i = 0; i < a.num_words(); ++i) a.words()[i] = rng();
+    if (n % 64 != 0 && n > 0) a.words()[a.num_words() - 1] &= (uint64_t{1} << (n % 64)) - 1;
+    size_t expected = 0;
+    for (size_t i = 0; i < n; ++i) expected += a.test(i);
+    EXPECT_EQ(a.count(), expected);
+  }
 }
 
 TEST(HybridClockTest, StrictlyIncreasingAcrossThreads) {
