@@ -60,15 +60,9 @@ uint32_t BinIvfFlatIndex::Nearest(const uint8_t* x) const {
 
 void BinIvfFlatIndex::AssignNearest(const uint8_t* rows, const size_t* ids, size_t n, uint32_t* out,
                                     ThreadPool* pool) const {
-  auto assign_range = [&](size_t b) {
-    const size_t e = std::min(n, b + 1024);
-    for (size_t i = b; i < e; ++i) out[i] = Nearest(rows + (ids ? ids[i] : i) * bytes_);
-  };
-  if (pool != nullptr) {
-    pool->ParallelFor((n + 1023) / 1024, [&](size_t c) { assign_range(c * 1024); });
-  } else {
-    for (size_t b = 0; b < n; b += 1024) assign_range(b);
-  }
+  ParallelChunks(n, 1024, pool, [&](size_t begin, size_t end) {
+    for (size_t i = begin; i < end; ++i) out[i] = Nearest(rows + (ids ? ids[i] : i) * bytes_);
+  });
 }
 
 void BinIvfFlatIndex::Train(const uint8_t* rows, size_t n, ThreadPool* pool) {

@@ -16,6 +16,8 @@ constexpr size_t kAssignChunk = 4096;
 // random distinct rows, as FAISS does for every k.
 constexpr size_t kMaxSeededK = 256;
 
+}  // namespace
+
 void ParallelChunks(size_t n, size_t chunk, ThreadPool* pool,
                     const std::function<void(size_t, size_t)>& fn) {
   const size_t chunks = (n + chunk - 1) / chunk;
@@ -26,8 +28,6 @@ void ParallelChunks(size_t n, size_t chunk, ThreadPool* pool,
     pool->ParallelFor(chunks, run);
   }
 }
-
-}  // namespace
 
 void AssignNearest(const float* data, size_t n, const float* centroids, size_t k, size_t dim,
                    uint32_t* out, ThreadPool* pool) {

@@ -3,6 +3,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <random>
 #include <vector>
 
@@ -21,6 +22,10 @@ struct KMeansOptions {
 // sample; empty clusters are re-seeded from random sample rows. `pool` may be null.
 std::vector<float> TrainKMeans(const float* data, size_t n, size_t dim, size_t k,
                                const KMeansOptions& options, ThreadPool* pool);
+
+// fn(begin, end) over [0, n) in chunks of `chunk` rows, spread over the pool (inline without one).
+void ParallelChunks(size_t n, size_t chunk, ThreadPool* pool,
+                    const std::function<void(size_t, size_t)>& fn);
 
 // A uniform random sample of m distinct row ids out of [0, n) (m <= n), in the order drawn: the
 // first m steps of a Fisher-Yates shuffle driven by `rng` (advanced by exactly m draws).
