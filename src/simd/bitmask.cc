@@ -6,6 +6,7 @@
 #define HWY_TARGET_INCLUDE "simd/bitmask.cc"
 #include "hwy/foreach_target.h"  // IWYU pragma: keep
 // Must come after foreach_target.h.
+#include <bit>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -31,23 +32,38 @@ void PredicateBits(const uint8_t* x, size_t n, T lo, T span, bool not_equal, uin
   const size_t full = (lanes <= 64 && 64 % lanes == 0) ? n / 64 : 0;
   const auto vlo = hn::Set(d, lo);
   const auto vspan = hn::Set(d, span);
-  const uint64_t lane_mask = lanes >= 64 ? ~uint64_t{0} : (uint64_t{1} << lanes) - 1;
-  for (size_t w = 0; w < full; ++w) {
-    const uint8_t* p = x + w * 64 * sizeof(T);
-    uint64_t word = 0;
-    for (size_t j = 0; j < 64; j += lanes) {
-      const auto v = hn::LoadU(d, reinterpret_cast<const T*>(p + j * sizeof(T)));
-      uint8_t bytes[8] = {};
-      if (not_equal) {
-        hn::StoreMaskBits(d, hn::Eq(v, vlo), bytes);
-      } else {
-        hn::StoreMaskBits(d, hn::Gt(hn::Sub(v, vlo), vspan), bytes);
+  if (std::endian::native == std::endian::little && lanes >= 8) {
+    // Whole bytes of mask bits per vector: the predicate's bits go straight into the output word.
+    // Collecting them through a byte buffer (below) made each 8-byte reload wait on the 1-byte
+    // mask store (no store-to-load forwarding): 1M INT64 rows took ~300 us on AVX3_DL.
+    for (size_t w = 0; w < full; ++w) {
+      const T* p = reinterpret_cast<const T*>(x + w * 64 * sizeof(T));
+      auto* ob = reinterpret_cast<uint8_t*>(out + w);
+      for (size_t j = 0; j < 64; j += lanes) {
+        const auto v = hn::LoadU(d, p + j);
+        const auto m = not_equal ? hn::Ne(v, vlo) : hn::Not(hn::Gt(hn::Sub(v, vlo), vspan));
+        hn::StoreMaskBits(d, m, ob + j / 8);
       }
-      uint64_t bits;
-      std::memcpy(&bits, bytes, sizeof(bits));
-      word |= (~bits & lane_mask) << j;  // both compares give the complement of the predicate
     }
-    out[w] = word;
+  } else {
+    const uint64_t lane_mask = lanes >= 64 ? ~uint64_t{0} : (uint64_t{1} << lanes) - 1;
+    for (size_t w = 0; w < full; ++w) {
+      const uint8_t* p = x + w * 64 * sizeof(T);
+      uint64_t word = 0;
+      for (size_t j = 0; j < 64; j += lanes) {
+        const auto v = hn::LoadU(d, reinterpret_cast<const T*>(p + j * sizeof(T)));
+        uint8_t bytes[8] = {};
+        if (not_equal) {
+          hn::StoreMaskBits(d, hn::Eq(v, vlo), bytes);
+        } else {
+          hn::StoreMaskBits(d, hn::Gt(hn::Sub(v, vlo), vspan), bytes);
+        }
+        uint64_t bits;
+        std::memcpy(&bits, bytes, sizeof(bits));
+        word |= (~bits & lane_mask) << j;  // both compares give the complement of the predicate
+      }
+      out[w] = word;
+    }
   }
   for (size_t w = full; w * 64 < n; ++w) {
     uint64_t word = 0;
