@@ -163,6 +163,9 @@ def main() -> int:
     ap.add_argument("--configs", choices=["quick", "full"], default=None,
                     help="build/search configurations (default: quick with --quick, else full), e.g. full data "
                          "with the quick M=16/efConstruction=200 configurations")
+    ap.add_argument("--search-points", type=int, default=None,
+                    help="search parameters per configuration, spread over its curve (default: the suite's, "
+                         "e.g. 2 for filtered; 0 = all)")
     ap.add_argument("--timeout", type=float, default=None, help="seconds per system run (default 600 quick, 4h full)")
     ap.add_argument("--active-target", default=os.environ.get("ELANUS_ACTIVE_TARGET"),
                     help="Elanus SIMD target to record (elanus_bench reports its own when it runs)")
@@ -226,8 +229,9 @@ def main() -> int:
                 for bp, sps in cls.configs(n, dim, ds.metric, quick_cfg):
                     if suite.get("hnsw_only") and bp.get("index_type", "HNSW") != "HNSW":
                         continue  # the server suite compares HNSW only (milvus-lite also offers FLAT)
-                    if suite.get("search_points"):
-                        sps = pick_points(sps, suite["search_points"])
+                    points = suite.get("search_points") if args.search_points is None else args.search_points
+                    if points:
+                        sps = pick_points(sps, points)
                     wd = workroot / f"{sname}-{len(rows)}"
                     spec = {"suite": args.suite, "system": sname, "dataset": dsname, "quick": args.quick,
                             "build_params": bp, "search_params": sps, "threads": args.threads, "clients": clients,

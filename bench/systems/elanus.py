@@ -139,6 +139,7 @@ class _ElanusSweep(_ElanusBase):
     best of R passes, after one untimed pass over all queries and 10 warm-up queries per point."""
     sweeps = True
     sweep_key = "ef"
+    extra_args: list[str] = []
 
     def run_sweep(self, base_path: Path, queries_path: Path, metric: str, k: int, clients: int, sps: list[dict],
                   runs: int, attr_path: Path | None = None, filters: list[str] | None = None,
@@ -155,6 +156,7 @@ class _ElanusSweep(_ElanusBase):
             cmd += ["--sweep", f"{self.sweep_key}=" + ",".join(str(v) for v in values)]
         if attr_path is not None:
             cmd += ["--attr", str(attr_path), "--filters", ";".join(filters or [])]
+        cmd += self.extra_args
         self.workdir.mkdir(parents=True, exist_ok=True)
         p = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, cwd=self.workdir)
         if p.returncode != 0:
@@ -237,3 +239,10 @@ class ElanusEngineHNSW(_ElanusSweep):
     @classmethod
     def configs(cls, n, dim, metric, quick):
         return _hnsw_configs(quick)
+
+
+class ElanusEngineHNSWNoCache(ElanusEngineHNSW):
+    """elanus-engine-hnsw with the engine's filter cache off (EngineOptions::filter_cache_bytes = 0): every
+    search evaluates its filter over every segment, as on the first request with a new filter."""
+    name = "elanus-engine-hnsw-nocache"
+    extra_args = ["--filter-cache-mb", "0"]

@@ -55,6 +55,7 @@ int FilteredSweep(const Args& a) {
   o.path = dir + "/data";
   o.threads = std::stoul(Get(a, "threads", "1"));
   o.sync = false;
+  o.filter_cache_bytes = std::stoull(Get(a, "filter-cache-mb", "64")) << 20;
   auto opened = Engine::Open(o);
   if (!opened.ok()) return Die(opened.status().ToString());
   Engine& e = **opened;
@@ -131,9 +132,10 @@ int FilteredSweep(const Args& a) {
   std::printf(
       "{\"type\": \"%s\", \"path\": \"Engine::Search\", \"build_seconds\": %.6f, "
       "\"rss_delta_bytes\": %zu, \"sealed_segments\": %zu, \"engine_threads\": %zu, \"clients\": "
-      "%d, \"active_target\": \"%s\", \"points\": [%s]}\n",
+      "%d, \"filter_cache_bytes\": %zu, \"active_target\": \"%s\", \"points\": [%s]}\n",
       JsonEscape(ip.index_type).c_str(), build, rss1 > rss0 ? rss1 - rss0 : 0,
-      stats->sealed_segments, o.threads, clients, simd::ActiveTarget(), points.c_str());
+      stats->sealed_segments, o.threads, clients, o.filter_cache_bytes, simd::ActiveTarget(),
+      points.c_str());
   return 0;
 }
 

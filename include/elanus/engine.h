@@ -29,6 +29,8 @@ struct EngineOptions {
   uint64_t seal_idle_ms = 600'000;  // ... or when it saw no write for this long (checked on writes)
   size_t compact_min_segments = 8;  // automatic compaction after a seal, when a partition has more
                                     // sealed segments than this (0 disables)
+  size_t filter_cache_bytes = 64ull << 20;  // filter results kept per sealed segment, reused by
+                                            // later requests with the same filter (0 disables)
 };
 
 // Primary keys: `ints` for INT64 keys, `strings` for VARCHAR keys.

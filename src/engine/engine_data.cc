@@ -282,8 +282,11 @@ Result<Engine::Impl::ReadContext> Engine::Impl::PrepareRead(
   if (!none) {
     ELANUS_ASSIGN_OR_RETURN(ctx.rs, coll.Read(parts));
   }
-  ELANUS_ASSIGN_OR_RETURN(ctx.bits,
-                          engine::EvaluateFilter(plan.get(), coll.schema(), ctx.rs, pool_.get()));
+  // The cache key determines the plan: collection, schema (never altered in place), filter text
+  // and its template parameters.
+  std::string key = std::to_string(coll.id()) + '\0' + filter + '\0' + filter_params;
+  ELANUS_ASSIGN_OR_RETURN(ctx.bits, engine::EvaluateFilter(plan.get(), coll.schema(), ctx.rs,
+                                                           pool_.get(), &filter_cache_, key));
   ctx.filtered = plan != nullptr;
   return ctx;
 }

@@ -14,6 +14,7 @@
 #include "common/thread_pool.h"
 #include "elanus/engine.h"
 #include "engine/collection.h"
+#include "engine/filter_cache.h"
 #include "engine/read_path.h"
 #include "storage/storage.h"
 
@@ -91,6 +92,7 @@ class Engine::Impl {
   storage::Storage storage_;
   HybridClock clock_;
   std::unique_ptr<ThreadPool> pool_;
+  engine::FilterCache filter_cache_{options_.filter_cache_bytes};  // after options_
 
   std::mutex ddl_mu_;  // serializes catalog changes
   std::shared_mutex catalog_mu_;

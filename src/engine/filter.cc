@@ -42,7 +42,8 @@ std::vector<std::string> PrunePartitions(const Collection& coll, const expr::Pla
 }
 
 Result<FilterBits> EvaluateFilter(const expr::Plan* plan, const CollectionSchema& schema,
-                                  const ReadSet& rs, ThreadPool* pool) {
+                                  const ReadSet& rs, ThreadPool* pool, FilterCache* cache,
+                                  const std::string& cache_key) {
   FilterBits bits;
   if (plan == nullptr) return bits;
   bits.reserve(rs.segments.size());
@@ -50,9 +51,23 @@ Result<FilterBits> EvaluateFilter(const expr::Plan* plan, const CollectionSchema
     size_t seg, chunk;
   };
   std::vector<Task> tasks;
+  // Sealed segments whose snapshot holds every row: their result may come from, or go to, the
+  // cache (a snapshot taken just before the seal has the same rows only when it is complete).
+  std::vector<bool> store(rs.segments.size(), false);
   for (size_t s = 0; s < rs.segments.size(); ++s) {
-    bits.emplace_back(rs.segments[s].snap.rows);
-    for (size_t c = 0; c < rs.segments[s].snap.chunks.size(); ++c) tasks.push_back({s, c});
+    const SegmentRead& sr = rs.segments[s];
+    const bool cacheable = cache != nullptr && sr.segment->sealed() && sr.snap.chunks.size() == 1 &&
+                           sr.snap.rows == sr.segment->NumRows();
+    if (cacheable) {
+      if (auto hit = cache->Get(sr.segment->id(), cache_key);
+          hit != nullptr && hit->size() == sr.snap.rows) {
+        bits.push_back(*hit);
+        continue;
+      }
+      store[s] = true;
+    }
+    bits.emplace_back(sr.snap.rows);
+    for (size_t c = 0; c < sr.snap.chunks.size(); ++c) tasks.push_back({s, c});
   }
   // Chunks of one segment write disjoint bit ranges, but may share a 64-bit word at their
   // boundary; chunk starts are multiples of 1024 rows (or 0), so words are never shared.
@@ -60,11 +75,11 @@ Result<FilterBits> EvaluateFilter(const expr::Plan* plan, const CollectionSchema
   // computed once, from the index; growing segments always read the columns.
   std::vector<std::unique_ptr<expr::Evaluator>> evals(rs.segments.size());
   ELANUS_ASSIGN_OR_RETURN(auto plain, expr::Evaluator::Create(*plan, schema));
-  for (size_t s = 0; s < rs.segments.size(); ++s) {
-    const Segment::Snapshot& snap = rs.segments[s].snap;
-    if (snap.chunks.size() != 1 || snap.scalar_indexes.empty()) continue;
+  for (const Task& t : tasks) {
+    const Segment::Snapshot& snap = rs.segments[t.seg].snap;
+    if (evals[t.seg] != nullptr || snap.chunks.size() != 1 || snap.scalar_indexes.empty()) continue;
     ELANUS_ASSIGN_OR_RETURN(
-        evals[s], expr::Evaluator::Create(*plan, schema, &snap.scalar_indexes, snap.rows));
+        evals[t.seg], expr::Evaluator::Create(*plan, schema, &snap.scalar_indexes, snap.rows));
   }
   std::vector<Status> errors(tasks.size());
   auto run = [&](size_t t) {
@@ -78,6 +93,10 @@ Result<FilterBits> EvaluateFilter(const expr::Plan* plan, const CollectionSchema
     for (size_t t = 0; t < tasks.size(); ++t) run(t);
   }
   for (const Status& st : errors) ELANUS_RETURN_IF_ERROR(st);
+  for (size_t s = 0; s < rs.segments.size(); ++s) {
+    if (store[s])
+      cache->Put(rs.segments[s].segment->id(), cache_key, std::make_shared<const Bitset>(bits[s]));
+  }
   return bits;
 }
 

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "engine/collection.h"
+#include "engine/filter_cache.h"
 #include "engine/read_path.h"
 #include "expr/expr.h"
 
@@ -24,8 +25,12 @@ std::vector<std::string> PrunePartitions(const Collection& coll, const expr::Pla
                                          const std::vector<std::string>& requested, bool* none);
 
 // One bitset per ReadSet segment over its snapshot rows. Null plan: returns an empty vector.
+// With a cache, sealed segments' results are looked up and stored under `cache_key`, which must
+// determine the plan's result over a segment's rows (the filter text, its parameters and the
+// schema version it was compiled against).
 Result<FilterBits> EvaluateFilter(const expr::Plan* plan, const CollectionSchema& schema,
-                                  const ReadSet& rs, ThreadPool* pool);
+                                  const ReadSet& rs, ThreadPool* pool, FilterCache* cache = nullptr,
+                                  const std::string& cache_key = "");
 
 // Estimates the fraction of rows of `rs` that pass `plan` before any bitset is built. Per
 // segment: exact when the segment's scalar indexes answer every leaf (the combination costs

@@ -2,6 +2,7 @@
 // pruning, and filtered search never returning fewer than `limit` hits when enough rows match.
 #include <gtest/gtest.h>
 
+#include "engine/filter_cache.h"
 #include "engine/test_util.h"
 
 namespace elanus::engine {
@@ -88,6 +89,55 @@ TEST_F(FilterTest, DeleteByFilterRemovesOnlyMatchingVisibleRows) {
   ASSERT_OK_AND_ASSIGN(r, e_->DeleteByFilter("default", "c", "", "n == 0"));
   EXPECT_EQ(r.count, 0u);
   EXPECT_TRUE(e_->DeleteByFilter("default", "c", "", " ").status().IsInvalidArgument());
+}
+
+TEST_F(FilterTest, RepeatedFiltersOnSealedRowsStayCorrect) {
+  // The sealed half's results come from the filter cache from the second request on; the cache
+  // key must tell template values apart, and deletes and the compacted segment must show.
+  const std::vector<int64_t> first = Ids("n < {k} and id < {top}", R"({"k": 2, "top": 120})");
+  EXPECT_EQ(first, (std::vector<int64_t>{0, 1, 50, 51, 100, 101}));
+  EXPECT_EQ(Ids("n < {k} and id < {top}", R"({"k": 2, "top": 120})"), first);
+  EXPECT_EQ(Ids("n < {k} and id < {top}", R"({"k": 3, "top": 60})"),
+            (std::vector<int64_t>{0, 1, 2, 50, 51, 52}));
+  EXPECT_EQ(Ids("n < 2 and id < 120"), first);
+  ASSERT_OK(e_->Delete("default", "c", "", PrimaryKeys{.ints = {50}}).status());
+  EXPECT_EQ(Ids("n < {k} and id < {top}", R"({"k": 2, "top": 120})"),
+            (std::vector<int64_t>{0, 1, 51, 100, 101}));
+  ASSERT_OK(e_->Flush("default", "c"));
+  ASSERT_OK(e_->Compact("default", "c"));
+  EXPECT_EQ(Ids("n < 2 and id < 120"), (std::vector<int64_t>{0, 1, 51, 100, 101}));
+  EXPECT_EQ(Ids("n < 2 and id > 120"), (std::vector<int64_t>{150, 151, 200, 201, 250, 251}));
+}
+
+TEST(FilterCacheTest, KeepsMostRecentlyUsedWithinCapacity) {
+  auto bits = [](size_t n, size_t set) {
+    auto b = std::make_shared<Bitset>(n);
+    b->set(set);
+    return std::shared_ptr<const Bitset>(b);
+  };
+  FilterCache cache(3 * 128);  // three bitsets of 1,024 bits (128 bytes each)
+  cache.Put(1, "a", bits(1024, 1));
+  cache.Put(2, "a", bits(1024, 2));
+  cache.Put(1, "b", bits(1024, 3));
+  ASSERT_NE(cache.Get(1, "a"), nullptr);  // now the most recent: (2, "a") is evicted next
+  cache.Put(3, "a", bits(1024, 4));
+  EXPECT_EQ(cache.Get(2, "a"), nullptr);
+  ASSERT_NE(cache.Get(1, "a"), nullptr);
+  EXPECT_TRUE(cache.Get(1, "a")->test(1));
+  EXPECT_TRUE(cache.Get(1, "b")->test(3));
+  EXPECT_TRUE(cache.Get(3, "a")->test(4));
+  cache.Put(3, "a", bits(1024, 5));  // replaced, not duplicated
+  EXPECT_TRUE(cache.Get(3, "a")->test(5));
+  cache.Put(4, "a", bits(4096, 0));  // larger than the whole capacity: not stored
+  EXPECT_EQ(cache.Get(4, "a"), nullptr);
+  FilterCache::Stats st = cache.stats();
+  EXPECT_EQ(st.entries, 3u);
+  EXPECT_EQ(st.bytes, 3u * 128);
+  EXPECT_EQ(st.misses, 2u);
+  EXPECT_EQ(st.hits, 6u);
+  FilterCache off(0);
+  off.Put(1, "a", bits(64, 0));
+  EXPECT_EQ(off.Get(1, "a"), nullptr);
 }
 
 TEST(FilterPartitionKeyTest, KeyFilterPrunesPartitionsAndStaysCorrect) {
