@@ -267,6 +267,14 @@ class Engine {
   // debugging and tests); uses the same scalar indexes the query would.
   Result<FilterExplain> ExplainFilter(const QueryRequest& request);
 
+  // The filter cache (EngineOptions::filter_cache_bytes): lookups over sealed segments since the
+  // engine opened, and what it holds now.
+  struct FilterCacheStats {
+    uint64_t hits = 0, misses = 0;
+    size_t entries = 0, bytes = 0;
+  };
+  FilterCacheStats GetFilterCacheStats() const;
+
   // A fresh hybrid timestamp (Strong reads use one as their snapshot).
   uint64_t AllocTimestamp();
   // The newest timestamp applied to a collection: a read at it (or at 0) sees every acknowledged

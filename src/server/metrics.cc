@@ -143,6 +143,16 @@ std::string RpcMetrics::Render(ServiceLayer* service) const {
     out += "# TYPE elanus_segments gauge\n";
     out += "elanus_segments{state=\"sealed\"} " + std::to_string(t.sealed_segments) + "\n";
     out += "elanus_segments{state=\"growing\"} " + std::to_string(t.growing_segments) + "\n";
+    out +=
+        "# HELP elanus_filter_cache_lookups_total Filter results looked up in the cache, per "
+        "sealed segment, by outcome.\n";
+    out += "# TYPE elanus_filter_cache_lookups_total counter\n";
+    out += "elanus_filter_cache_lookups_total{result=\"hit\"} " +
+           std::to_string(t.filter_cache.hits) + "\n";
+    out += "elanus_filter_cache_lookups_total{result=\"miss\"} " +
+           std::to_string(t.filter_cache.misses) + "\n";
+    gauge("elanus_filter_cache_bytes", "Bytes of filter results held by the filter cache.",
+          std::to_string(t.filter_cache.bytes));
   }
   // Resident memory of the process (Linux /proc/self/statm: pages; second field resident).
   if (FILE* f = std::fopen("/proc/self/statm", "r")) {

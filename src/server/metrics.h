@@ -5,6 +5,8 @@
 //   elanus_rpc_latency_seconds{method}           histogram
 //   elanus_rows_inserted_total                   counter (insert + upsert rows)
 //   elanus_collections                           gauge, over every database
+//   elanus_filter_cache_lookups_total{result}    counter; "hit" or "miss", per sealed segment
+//   elanus_filter_cache_bytes                    gauge, filter results held
 //
 // RpcMetrics is fed by a gRPC server interceptor (MakeMetricsInterceptorFactory). Thread-safe.
 #pragma once

@@ -231,6 +231,7 @@ Status ServiceLayer::AlterCollectionProperties(const std::string& db, const std:
 
 ServiceLayer::Totals ServiceLayer::CountAll() {
   Totals t;
+  t.filter_cache = engine_->GetFilterCacheStats();
   auto dbs = engine_->ListDatabases();
   if (!dbs.ok()) return t;
   for (const std::string& db : *dbs) {

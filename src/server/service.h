@@ -132,6 +132,7 @@ class ServiceLayer {
     uint64_t rows = 0;
     size_t sealed_segments = 0;
     size_t growing_segments = 0;
+    Engine::FilterCacheStats filter_cache;
   };
   Totals CountAll();
 

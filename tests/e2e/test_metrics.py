@@ -1,5 +1,5 @@
 """Prometheus metrics on the health port: per-RPC request counts and latency histograms, rows
-inserted, collections, visible rows, segments by state, resident memory."""
+inserted, collections, visible rows, segments by state, resident memory, filter cache lookups."""
 
 import re
 import urllib.request
@@ -56,3 +56,21 @@ def test_metrics_count_requests_latency_rows_and_collections(server, client, nam
     buckets = [float(v) for v in re.findall(
         r'elanus_rpc_latency_seconds_bucket\{method="Insert",le="[^"]+"\} ([0-9.]+)', text)]
     assert buckets == sorted(buckets)
+
+
+def test_metrics_count_filter_cache_lookups(server, client, name):
+    client.create_collection(name, dimension=4)
+    client.insert(name, [{"id": i, "vector": [1.0, 0, 0, float(i)], "n": i} for i in range(50)])
+    client.flush(name)  # the rows are in a sealed segment now
+    before = scrape(server)
+    hits0 = value(before, "elanus_filter_cache_lookups_total", 'result="hit"')
+    misses0 = value(before, "elanus_filter_cache_lookups_total", 'result="miss"')
+    flt = "n < 17 and n != 3"  # a dynamic field: evaluated by the engine's filter path
+    first = client.query(name, filter=flt, output_fields=["id"])
+    second = client.query(name, filter=flt, output_fields=["id"])
+    assert sorted(r["id"] for r in first) == sorted(r["id"] for r in second)
+    assert len(first) == 16
+    after = scrape(server)
+    assert value(after, "elanus_filter_cache_lookups_total", 'result="miss"') >= misses0 + 1
+    assert value(after, "elanus_filter_cache_lookups_total", 'result="hit"') >= hits0 + 1
+    assert value(after, "elanus_filter_cache_bytes") > 0
