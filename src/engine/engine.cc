@@ -175,9 +175,6 @@ Result<FilterExplain> Engine::ExplainFilter(const QueryRequest& request) {
   return impl_->ExplainFilter(request);
 }
 uint64_t Engine::AllocTimestamp() { return impl_->Now(); }
-Engine::FilterCacheStats Engine::GetFilterCacheStats() const {
-  const engine::FilterCache::Stats s = impl_->FilterCacheStats();
-  return {s.hits, s.misses, s.entries, s.bytes};
-}
+Engine::FilterCacheStats Engine::GetFilterCacheStats() const { return impl_->FilterCacheStats(); }
 
 }  // namespace elanus

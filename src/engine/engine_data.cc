@@ -285,8 +285,9 @@ Result<Engine::Impl::ReadContext> Engine::Impl::PrepareRead(
   // The cache key determines the plan: collection, schema (never altered in place), filter text
   // and its template parameters.
   std::string key = std::to_string(coll.id()) + '\0' + filter + '\0' + filter_params;
-  ELANUS_ASSIGN_OR_RETURN(ctx.bits, engine::EvaluateFilter(plan.get(), coll.schema(), ctx.rs,
-                                                           pool_.get(), &filter_cache_, key));
+  ELANUS_ASSIGN_OR_RETURN(
+      ctx.bits, engine::EvaluateFilter(plan.get(), coll.schema(), ctx.rs, pool_.get(),
+                                       filter_cache_.enabled() ? &filter_cache_ : nullptr, key));
   ctx.filtered = plan != nullptr;
   return ctx;
 }

@@ -66,7 +66,7 @@ class Engine::Impl {
   // Search by primary keys: fills req->queries from the rows `req->query_ids` names.
   Status FillQueriesFromIds(const CollectionSchema& schema, SearchRequest* req);
   Result<FilterExplain> ExplainFilter(const QueryRequest& req);
-  engine::FilterCache::Stats FilterCacheStats() const { return filter_cache_.stats(); }
+  Engine::FilterCacheStats FilterCacheStats() const { return filter_cache_.stats(); }
   uint64_t Now() { return clock_.Now(); }
   storage::MetaStore* meta() { return storage_.meta.get(); }  // engine_server_meta.cc
 

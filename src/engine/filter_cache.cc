@@ -34,10 +34,10 @@ void FilterCache::Put(int64_t segment_id, const std::string& key,
   while (bytes_ + size > capacity_ && !lru_.empty()) {
     const Entry& last = lru_.back();
     bytes_ -= BytesOf(*last.bits);
-    map_.erase(MapKey(last.segment, last.key));
+    map_.erase(last.map_key);
     lru_.pop_back();
   }
-  lru_.push_front({segment_id, key, std::move(bits)});
+  lru_.push_front({mk, std::move(bits)});
   map_.emplace(std::move(mk), lru_.begin());
   bytes_ += size;
 }

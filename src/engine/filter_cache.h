@@ -13,6 +13,7 @@
 #include <unordered_map>
 
 #include "common/bitset.h"
+#include "elanus/engine.h"
 
 namespace elanus::engine {
 
@@ -27,16 +28,13 @@ class FilterCache {
   // bitset larger than the whole capacity is not stored.
   void Put(int64_t segment_id, const std::string& key, std::shared_ptr<const Bitset> bits);
 
-  struct Stats {
-    uint64_t hits = 0, misses = 0;
-    size_t entries = 0, bytes = 0;
-  };
+  using Stats = Engine::FilterCacheStats;
   Stats stats() const;
+  bool enabled() const { return capacity_ > 0; }
 
  private:
   struct Entry {
-    int64_t segment;
-    std::string key;
+    std::string map_key;  // MapKey(segment, key)
     std::shared_ptr<const Bitset> bits;
   };
   static size_t BytesOf(const Bitset& b) { return b.num_words() * sizeof(uint64_t); }
