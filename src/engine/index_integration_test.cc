@@ -229,5 +229,35 @@ TEST_F(IndexIntegrationTest, DropIndexAndCompactionRebuild) {
   ASSERT_OK(e_->Search(r).status());
 }
 
+// Several sealed segments, each with its own graph searched at the request's ef and merged by
+// score: recall against the exact answer over all rows, filtered or not.
+TEST_F(IndexIntegrationTest, HnswOverManySegmentsKeepsRecall) {
+  ASSERT_OK(e_->DropCollection("default", "c"));
+  ASSERT_OK(e_->CreateCollection("default", BasicSchema("c", kDim)));
+  for (int part = 0; part < 6; ++part) {
+    const int begin = part * kRows / 6, end = (part + 1) * kRows / 6;
+    FieldColumn id{.name = "id", .type = DataType::kInt64};
+    FieldColumn vec{.name = "vec", .type = DataType::kFloatVector, .dim = kDim};
+    FieldColumn n{.name = "n", .type = DataType::kInt32};
+    vec.floats.assign(data_.begin() + begin * kDim, data_.begin() + end * kDim);
+    for (int i = begin; i < end; ++i) {
+      id.ints.push_back(i);
+      n.ints.push_back(i % 100);
+    }
+    ASSERT_OK(e_->Insert("default", "c", "", {id, vec, n}).status());
+    ASSERT_OK(e_->Flush("default", "c"));
+  }
+  ASSERT_OK_AND_ASSIGN(auto stats, e_->GetCollectionStats("default", "c"));
+  ASSERT_EQ(stats.sealed_segments, 6u);
+  IndexParams p{.field_name = "vec",
+                .index_type = "HNSW",
+                .metric = MetricType::kL2,
+                .params = {{"M", "16"}, {"efConstruction", "100"}}};
+  ASSERT_OK(e_->CreateIndex("default", "c", p));
+  ASSERT_OK(e_->WaitForIndexes("default", "c"));
+  EXPECT_GE(Recall([](int) { return true; }, "", {{"ef", "32"}}), 0.95);
+  EXPECT_GE(Recall([](int i) { return i % 100 < 50; }, "n < 50", {{"ef", "32"}}), 0.95);
+}
+
 }  // namespace
 }  // namespace elanus::engine
