@@ -63,8 +63,10 @@ Status IvfFlatIndex::Build(const void* vectors, int64_t n, ThreadPool* pool) {
   std::vector<float> rows(static_cast<size_t>(n) * dim);
   ToFloatRows(spec_, vectors, n, rows.data());
   n_ = 0;
-  centroids_ = TrainKMeans(rows.data(), static_cast<size_t>(n), dim,
-                           static_cast<size_t>(params_.nlist), KMeansOptions{}, pool);
+  // COSINE rows are unit length: spherical centroids rank lists by angle (L2 to a unit centroid).
+  centroids_ =
+      TrainKMeans(rows.data(), static_cast<size_t>(n), dim, static_cast<size_t>(params_.nlist),
+                  KMeansOptions{.spherical = spec_.metric == MetricType::kCosine}, pool);
   lists_.assign(centroids_.size() / dim, List{});
   ranker_.Build(centroids_.data(), lists_.size(), dim);
   if (params_.sq8) TrainSq8(rows.data(), n);

@@ -1,6 +1,7 @@
 #include "index/kmeans.h"
 
 #include <algorithm>
+#include <cmath>
 #include <limits>
 #include <numeric>
 #include <random>
@@ -109,9 +110,12 @@ std::vector<float> TrainKMeans(const float* data, size_t n, size_t dim, size_t k
         std::copy_n(sample.data() + (rng() % m) * dim, dim, ce);
         continue;
       }
-      for (size_t j = 0; j < dim; ++j) {
-        ce[j] = static_cast<float>(sums[c * dim + j] / static_cast<double>(counts[c]));
-      }
+      double norm2 = 0;
+      for (size_t j = 0; j < dim; ++j) norm2 += sums[c * dim + j] * sums[c * dim + j];
+      // Mean, or for spherical k-means the mean's direction (unless the rows cancel out).
+      const double scale = options.spherical && norm2 > 0 ? 1.0 / std::sqrt(norm2)
+                                                          : 1.0 / static_cast<double>(counts[c]);
+      for (size_t j = 0; j < dim; ++j) ce[j] = static_cast<float>(sums[c * dim + j] * scale);
     }
   }
   return cent;

@@ -15,6 +15,9 @@ struct KMeansOptions {
   int iterations = 10;                   // Lloyd iterations
   size_t max_points_per_centroid = 256;  // training sample = min(n, k * this)
   uint64_t seed = 1234;
+  // Spherical k-means: every centroid is scaled to unit length after each update (rows should be
+  // unit length too, as COSINE rows are). FAISS trains inner-product IVF quantizers this way.
+  bool spherical = false;
 };
 
 // Trains min(k, n) centroids on data [n][dim] (row-major) and returns them as [k'][dim]. Uses

@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
+#include <random>
 #include <set>
 
 namespace elanus::index {
@@ -42,6 +44,50 @@ TEST(KMeansTest, FindsWellSeparatedClusters) {
     for (size_t i = 1; i < per; ++i) EXPECT_EQ(assign[c * per + i], assign[c * per]);
   }
   EXPECT_EQ(std::set<uint32_t>(assign.begin(), assign.end()).size(), 4u);
+}
+
+TEST(KMeansTest, SphericalCentroidsAreUnitDirectionsOfTheirClusters) {
+  // Unit rows around three axes in 6 dims; plain means are shorter than 1, spherical ones are not.
+  const size_t dim = 6, per = 300;
+  std::vector<float> data;
+  std::mt19937_64 rng(5);
+  std::normal_distribution<float> noise(0.0f, 0.3f);
+  for (size_t c = 0; c < 3; ++c) {
+    for (size_t i = 0; i < per; ++i) {
+      std::vector<float> x(dim);
+      double n2 = 0;
+      for (size_t j = 0; j < dim; ++j) {
+        x[j] = (j == 2 * c ? 1.0f : 0.0f) + noise(rng);
+        n2 += double{x[j]} * x[j];
+      }
+      for (float v : x) data.push_back(static_cast<float>(v / std::sqrt(n2)));
+    }
+  }
+  auto norms = [&](const std::vector<float>& cent) {
+    std::vector<double> out;
+    for (size_t c = 0; c < cent.size() / dim; ++c) {
+      double n2 = 0;
+      for (size_t j = 0; j < dim; ++j) n2 += double{cent[c * dim + j]} * cent[c * dim + j];
+      out.push_back(std::sqrt(n2));
+    }
+    return out;
+  };
+  const std::vector<float> plain = TrainKMeans(data.data(), 3 * per, dim, 3, {}, nullptr);
+  const std::vector<float> sph =
+      TrainKMeans(data.data(), 3 * per, dim, 3, KMeansOptions{.spherical = true}, nullptr);
+  ASSERT_EQ(sph.size(), 3 * dim);
+  for (double n : norms(plain)) EXPECT_LT(n, 0.95);
+  for (double n : norms(sph)) EXPECT_NEAR(n, 1.0, 1e-5);
+  // Each spherical centroid points along one of the three axes.
+  std::set<size_t> axes;
+  for (size_t c = 0; c < 3; ++c) {
+    size_t best = 0;
+    for (size_t j = 1; j < dim; ++j)
+      if (sph[c * dim + j] > sph[c * dim + best]) best = j;
+    EXPECT_GT(sph[c * dim + best], 0.9f);
+    axes.insert(best);
+  }
+  EXPECT_EQ(axes, (std::set<size_t>{0, 2, 4}));
 }
 
 }  // namespace
