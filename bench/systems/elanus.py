@@ -251,7 +251,7 @@ class ElanusEngineHNSWNoCache(ElanusEngineHNSW):
 class ElanusEngineHNSWCompact(ElanusEngineHNSW):
     """elanus-engine-hnsw with the sealed segments merged (Engine::Compact) after the flush and before
     CreateIndex, as VectorDBBench's Milvus client does (insert, flush, compact, wait for the index). At 1M x 128
-    the four 128 MiB segments become one, so each search walks one graph instead of four. Compaction time is in
+    the 3-4 sealed 128 MiB segments become one, so each search walks one graph instead of several. Compaction time is in
     the build time."""
     name = "elanus-engine-hnsw-compact"
     extra_args = ["--compact", "1"]
