@@ -98,36 +98,27 @@ IvfListOrder IvfCoarseRanker::Rank(const float* centroids, size_t lists, size_t 
     approx[l] =
         norms_[l] - bias - scale * simd::InnerProductI8(qi.data(), codes_.data() + l * dim, dim);
   }
-  // The `cand` nearest by approximate distance: one pass with a bounded max-heap (an nth_element
-  // over every list, with its indirect comparisons, cost more than the int8 distances at 4,000
-  // lists). Ties go to the smaller id, as in IvfListOrder.
-  auto farther = [](const std::pair<float, uint32_t>& a, const std::pair<float, uint32_t>& b) {
-    return a < b;
-  };
-  std::vector<std::pair<float, uint32_t>> best;
-  best.reserve(cand + 1);
-  for (uint32_t i = 0; i < lists; ++i) {
-    const std::pair<float, uint32_t> e{approx[i], i};
-    if (best.size() < cand) {
-      best.push_back(e);
-      std::push_heap(best.begin(), best.end(), farther);
-    } else if (e < best.front()) {
-      std::pop_heap(best.begin(), best.end(), farther);
-      best.back() = e;
-      std::push_heap(best.begin(), best.end(), farther);
-    }
-  }
+  // The `cand` nearest by approximate distance, in one pass through the bounded heap (an
+  // nth_element over every list, with its indirect comparisons, cost more than the int8 distances
+  // at 4,000 lists). Ties go to the smaller id, as in IvfListOrder.
+  TopK top(cand);
+  for (uint32_t i = 0; i < lists; ++i) top.Push(approx[i], i);
+  std::vector<Neighbor> picked;
+  top.Drain(MetricType::kL2, &picked);  // kL2: scores are the distances unchanged
   // Exact distances of the candidates; they become the final prefix of the order, and the other
   // lists follow unordered (IvfListOrder sorts them by approx only if a search reads that far).
+  std::vector<std::pair<float, uint32_t>> exact;
+  exact.reserve(picked.size());
   std::vector<uint8_t> taken(lists, 0);
-  for (auto& [d, id] : best) {
-    d = simd::L2Sqr(q, centroids + static_cast<size_t>(id) * dim, dim);
+  for (const Neighbor& nb : picked) {
+    const auto id = static_cast<uint32_t>(nb.row);
+    exact.emplace_back(simd::L2Sqr(q, centroids + static_cast<size_t>(id) * dim, dim), id);
     taken[id] = 1;
   }
-  std::sort(best.begin(), best.end());
+  std::sort(exact.begin(), exact.end());
   std::vector<uint32_t> order;
   order.reserve(lists);
-  for (const auto& [d, id] : best) order.push_back(id);
+  for (const auto& [d, id] : exact) order.push_back(id);
   for (uint32_t i = 0; i < lists; ++i)
     if (!taken[i]) order.push_back(i);
   return IvfListOrder(std::move(approx), std::move(order), cand);
