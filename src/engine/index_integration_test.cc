@@ -56,6 +56,14 @@ std::vector<int64_t> BruteForce(const std::vector<float>& v, const float* q, int
   return out;
 }
 
+// The HNSW definition the recall tests build on `vec`.
+IndexParams HnswL2() {
+  return IndexParams{.field_name = "vec",
+                     .index_type = "HNSW",
+                     .metric = MetricType::kL2,
+                     .params = {{"M", "16"}, {"efConstruction", "100"}}};
+}
+
 class IndexIntegrationTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -100,10 +108,7 @@ class IndexIntegrationTest : public ::testing::Test {
 };
 
 TEST_F(IndexIntegrationTest, HnswBuildsInBackgroundAndKeepsRecallUnderFiltersAndDeletes) {
-  IndexParams p{.field_name = "vec",
-                .index_type = "HNSW",
-                .metric = MetricType::kL2,
-                .params = {{"M", "16"}, {"efConstruction", "100"}}};
+  const IndexParams p = HnswL2();
   ASSERT_OK(e_->CreateIndex("default", "c", p));
   ASSERT_OK(e_->CreateIndex("default", "c", p));  // same definition again: no-op
   ASSERT_OK(e_->WaitForIndexes("default", "c"));
@@ -249,10 +254,7 @@ TEST_F(IndexIntegrationTest, HnswOverManySegmentsKeepsRecall) {
   }
   ASSERT_OK_AND_ASSIGN(auto stats, e_->GetCollectionStats("default", "c"));
   ASSERT_EQ(stats.sealed_segments, 6u);
-  IndexParams p{.field_name = "vec",
-                .index_type = "HNSW",
-                .metric = MetricType::kL2,
-                .params = {{"M", "16"}, {"efConstruction", "100"}}};
+  const IndexParams p = HnswL2();
   ASSERT_OK(e_->CreateIndex("default", "c", p));
   ASSERT_OK(e_->WaitForIndexes("default", "c"));
   EXPECT_GE(Recall([](int) { return true; }, "", {{"ef", "32"}}), 0.95);
