@@ -19,6 +19,11 @@
 //       The same through the engine: a collection (id, vec, sel_rank INT64), insert, flush,
 //       CreateIndex, WaitForIndexes, then Engine::Search with each filter string and sweep value
 //       (tool/filtered_sweep.cc). --attr: raw little-endian int64, one per base row.
+//   elanus_bench compaction [--rows 200000] [--dim 128] [--segments 4] [--ef 64] [--threads 2]
+//                           [--window-seconds 3]
+//       Clustered random rows in S indexed sealed segments; one client searches before, during
+//       and after Engine::Compact; then the merged segment without its index. Prints QPS,
+//       p50/p99 latency and recall@10 per window (tool/compaction_handoff.cc).
 //
 // .fbin: u32 n, u32 dim, n*dim float32 (little-endian).
 #include <stdlib.h>
@@ -164,7 +169,8 @@ int Insert(std::map<std::string, std::string>& a) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc < 2) return Die("usage: elanus_bench flat|insert|index|filtered --key value ...");
+  if (argc < 2)
+    return Die("usage: elanus_bench flat|insert|index|filtered|compaction --key value ...");
   std::map<std::string, std::string> a;
   for (int i = 2; i < argc; i += 2) {
     if (std::strncmp(argv[i], "--", 2) != 0 || i + 1 >= argc)
@@ -185,6 +191,7 @@ int main(int argc, char** argv) {
     if (cmd == "insert") return Insert(a);
     if (cmd == "index") return elanus::bench::IndexSweep(a);
     if (cmd == "filtered") return elanus::bench::FilteredSweep(a);
+    if (cmd == "compaction") return elanus::bench::CompactionHandoff(a);
   } catch (const std::exception& ex) {  // std::stoi on a malformed number
     return Die(std::string("bad numeric argument: ") + ex.what());
   }

@@ -8,6 +8,10 @@ cd "$(dirname "$0")/.."
 
 bash scripts/install-deps.sh --e2e
 
+# ccache keys relative to the checkout, so a fresh clone in another folder (CI) reuses the objects
+# a build in any other clone compiled.
+export CCACHE_BASEDIR="${CCACHE_BASEDIR:-$PWD}" CCACHE_NOHASHDIR="${CCACHE_NOHASHDIR:-true}"
+
 echo "== clang-format check"
 files=$(git ls-files 'include/*.h' 'src/*.h' 'src/*.cc' 'tools/*.cc' 'tests/*.cc' 'bench/*.cc' 2>/dev/null || true)
 if [ -n "$files" ]; then

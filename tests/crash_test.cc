@@ -141,6 +141,14 @@ void RunCrashLoop(bool single_file) {
                 FieldSchema{.name = "v", .type = DataType::kInt64},
                 FieldSchema{.name = "vec", .type = DataType::kFloatVector, .dim = 2}};
     ASSERT_TRUE((*e)->CreateCollection(kDefaultDatabase, s).ok());
+    // An index makes every compaction build one for its outputs while the child keeps writing,
+    // so kills also land between a compaction's merge and its swap.
+    IndexParams hnsw;
+    hnsw.field_name = "vec";
+    hnsw.index_type = "HNSW";
+    hnsw.metric = MetricType::kL2;
+    hnsw.params = {{"M", "8"}, {"efConstruction", "16"}};
+    ASSERT_TRUE((*e)->CreateIndex(kDefaultDatabase, "c", hnsw).ok());
   }
   Model model;
   int64_t next_id = 1, seq = 0;

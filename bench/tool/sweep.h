@@ -11,6 +11,9 @@ int IndexSweep(const Args& a);
 // elanus_bench filtered: the engine (Engine::Search with a filter string), index built by the
 // engine, filter evaluated by the engine's expression path.
 int FilteredSweep(const Args& a);
+// elanus_bench compaction: search latency/recall before, during and after Engine::Compact of
+// indexed sealed segments (tool/compaction_handoff.cc).
+int CompactionHandoff(const Args& a);
 
 // "--sweep ef=10,20,40" -> name "ef", values {"10","20","40"}; empty sweep -> one point, no params.
 struct Sweep {

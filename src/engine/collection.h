@@ -8,6 +8,7 @@
 #pragma once
 
 #include <atomic>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -37,6 +38,11 @@ struct ReadSet {
 
 // Whether the snapshot's rows are in non-decreasing primary-key order.
 bool RowsInKeyOrder(const Segment::Snapshot& snap, const CollectionSchema& schema);
+
+// Test seam: every compaction calls it after writing its outputs and building their indexes and
+// before swapping them in, holding no lock of the collection (tests write, delete and flush
+// there). Set it only while no compaction runs; an empty function removes it.
+void SetCompactionHandoffHookForTesting(std::function<void()> hook);
 
 // A row of a segment whose delete mark changed; persisted at the next flush.
 struct DeleteMark {
@@ -91,9 +97,15 @@ class Collection {
   std::mutex& flush_mu() { return flush_mu_; }
   bool NeedsSeal(uint64_t now_ms) const;  // caller holds write_mu()
   Status Flush();                         // caller must not hold flush_mu() or write_mu()
-  // Flushes first; blocks writers of this collection while it merges. `plans` (optional) gets
-  // what was merged into what.
-  Status Compact(const CompactOptions& options = {}, std::vector<CompactionPlan>* plans = nullptr);
+  // Flushes first, then merges in three steps. (1) Under the write lock, the live rows of each
+  // group of sealed segments are merged in memory. (2) With writers running, each output is
+  // written and its indexes (every definition at that moment) are built with `pool` (may be
+  // null). (3) Under the write lock again, the outputs replace their sources: deletes that reached
+  // the sources meanwhile are carried over (and persisted in one delete log), key references
+  // move to the outputs. Searches therefore never see an output without its indexes. One
+  // compaction at a time per collection. `plans` (optional) gets what was merged into what.
+  Status Compact(const CompactOptions& options = {}, std::vector<CompactionPlan>* plans = nullptr,
+                 ThreadPool* pool = nullptr);
   // Records with lsn < this bound are no longer needed by this collection.
   storage::Lsn TruncationBound() const;
   Status DropData();  // removes this collection's blobs (after the catalog dropped it)
@@ -124,6 +136,23 @@ class Collection {
   Status WriteDeltaBlob(const std::vector<DeleteMark>& marks, const std::string& name);
   Status ApplyDeltaBlob(const std::string& name);
   Status LoadIndexes(const SegmentMeta& sm, Segment* seg);
+  // A built index of one field of a sealed snapshot: its persistent image and how to attach it.
+  struct BuiltIndex {
+    std::string image;
+    std::function<void(Segment*)> attach;
+  };
+  Result<BuiltIndex> BuildIndexImage(const Segment::Snapshot& snap, const IndexDef& def,
+                                     ThreadPool* pool) const;
+  std::string IndexBlobName(int64_t segment_id, int64_t field_id) const;
+  struct CompactionOutput;
+  // Step 3 of Compact: swaps the outputs in for their sources. Caller holds flush_mu_, write_mu_.
+  Status SwapInCompacted(std::vector<CompactionOutput>& outputs,
+                         const std::vector<std::string>& old_deltas,
+                         std::vector<CompactionPlan>* plans);
+  // Carries delete marks that reached `sources` after they were merged over to `merged`, whose
+  // rows are the sources' live rows in key order; returns the marks made. Caller holds write_mu_.
+  std::vector<DeleteMark> CarryOverDeletes(const std::vector<std::shared_ptr<Segment>>& sources,
+                                           Segment* merged) const;
   Status RecordIndex(const IndexParams& params, IndexDef def);  // persists a validated definition
   void RebuildKeyIndex();
   std::shared_ptr<Segment> MergeInKeyOrder(const std::vector<std::shared_ptr<Segment>>& group,
@@ -141,7 +170,8 @@ class Collection {
   HybridClock* clock_;
   const EngineOptions* options_;
 
-  std::mutex flush_mu_;                 // one flush or compaction at a time
+  std::mutex compact_mu_;               // one compaction at a time (held across its builds)
+  std::mutex flush_mu_;                 // one flush, catalog change or compaction step at a time
   bool dropped_ = false;                // guarded by flush_mu_
   mutable std::mutex write_mu_;         // serializes writers; guards the members below marked (W)
   mutable std::shared_mutex state_mu_;  // guards meta_, segments_ (readers shared)

@@ -165,10 +165,46 @@ bool Collection::IndexBuildFailed() const {
   return !build_failures_.empty();
 }
 
+std::string Collection::IndexBlobName(int64_t segment_id, int64_t field_id) const {
+  return "c" + std::to_string(id_) + "/s" + std::to_string(segment_id) + "_f" +
+         std::to_string(field_id) + ".idx";
+}
+
+Result<Collection::BuiltIndex> Collection::BuildIndexImage(const Segment::Snapshot& snap,
+                                                           const IndexDef& def,
+                                                           ThreadPool* pool) const {
+  const FieldSchema* field = schema_.FindFieldById(def.field_id);
+  if (field == nullptr) return Status::NotFound("index '" + def.name + "' names an unknown field");
+  size_t pos = static_cast<size_t>(field - schema_.fields.data());
+  BuiltIndex out;
+  const int64_t field_id = def.field_id;
+  if (!IsVectorType(field->type)) {
+    auto spec = expr::ResolveScalarIndexSpec(def.resolved_type, *field, schema_, def.params);
+    if (!spec.ok()) return spec.status();
+    auto built = expr::ScalarIndex::Build(*spec, snap.chunks[0].columns[pos], snap.rows);
+    if (!built.ok()) return built.status().WithContext("field '" + field->name + "'");
+    (*built)->Serialize(&out.image);
+    std::shared_ptr<const expr::ScalarIndex> sidx(std::move(built).value());
+    out.attach = [field_id, sidx](Segment* seg) { seg->AttachScalarIndex(field_id, sidx); };
+    return out;
+  }
+  index::IndexSpec spec{field->type, field->dim, def.metric};
+  auto idx = index::IndexRegistry::Global().Create(def.resolved_type, spec, def.params);
+  if (!idx.ok()) return idx.status();
+  // Sparse indexes take the rows' encoded views (index/vector_index.h), dense ones the bytes.
+  const types::ColumnView& col = snap.chunks[0].columns[pos];
+  const void* rows = field->type == DataType::kSparseFloatVector
+                         ? static_cast<const void*>(col.var)
+                         : static_cast<const void*>(col.fixed);
+  ELANUS_RETURN_IF_ERROR((*idx)->Build(rows, static_cast<int64_t>(snap.rows), pool));
+  ELANUS_RETURN_IF_ERROR((*idx)->Serialize(&out.image));
+  std::shared_ptr<const index::VectorIndex> vidx(std::move(idx).value());
+  out.attach = [field_id, vidx](Segment* seg) { seg->AttachIndex(field_id, vidx); };
+  return out;
+}
+
 Status Collection::BuildIndex(const std::shared_ptr<Segment>& seg, const IndexDef& def,
                               ThreadPool* pool) {
-  const FieldSchema* field = schema_.FindFieldById(def.field_id);
-  size_t pos = static_cast<size_t>(field - schema_.fields.data());
   Segment::Snapshot snap = seg->Snap();
   auto fail = [&](const Status& st) {
     std::lock_guard il(index_mu_);
@@ -176,35 +212,9 @@ Status Collection::BuildIndex(const std::shared_ptr<Segment>& seg, const IndexDe
     return st;
   };
   if (snap.chunks.size() != 1) return Status::OK();  // not sealed (any more)
-  std::string image;
-  std::function<void()> attach;
-  Status st;
-  if (!IsVectorType(field->type)) {
-    auto spec = expr::ResolveScalarIndexSpec(def.resolved_type, *field, schema_, def.params);
-    if (!spec.ok()) return fail(spec.status());
-    auto built = expr::ScalarIndex::Build(*spec, snap.chunks[0].columns[pos], snap.rows);
-    if (!built.ok()) return fail(built.status().WithContext("field '" + field->name + "'"));
-    (*built)->Serialize(&image);
-    std::shared_ptr<const expr::ScalarIndex> sidx(std::move(built).value());
-    attach = [&seg, &def, sidx] { seg->AttachScalarIndex(def.field_id, sidx); };
-  } else {
-    index::IndexSpec spec{field->type, field->dim, def.metric};
-    auto idx = index::IndexRegistry::Global().Create(def.resolved_type, spec, def.params);
-    if (!idx.ok()) return fail(idx.status());
-    // Sparse indexes take the rows' encoded views (index/vector_index.h), dense ones the bytes.
-    const types::ColumnView& col = snap.chunks[0].columns[pos];
-    const void* rows = field->type == DataType::kSparseFloatVector
-                           ? static_cast<const void*>(col.var)
-                           : static_cast<const void*>(col.fixed);
-    st = (*idx)->Build(rows, static_cast<int64_t>(snap.rows), pool);
-    if (!st.ok()) return fail(st);
-    st = (*idx)->Serialize(&image);
-    if (!st.ok()) return fail(st);
-    std::shared_ptr<const index::VectorIndex> vidx(std::move(idx).value());
-    attach = [&seg, &def, vidx] { seg->AttachIndex(def.field_id, vidx); };
-  }
-  std::string name = "c" + std::to_string(id_) + "/s" + std::to_string(seg->id()) + "_f" +
-                     std::to_string(def.field_id) + ".idx";
+  auto built = BuildIndexImage(snap, def, pool);
+  if (!built.ok()) return fail(built.status());
+  const std::string name = IndexBlobName(seg->id(), def.field_id);
   std::lock_guard fl(flush_mu_);
   CollectionMeta m = meta();
   bool def_alive = std::any_of(m.indexes.begin(), m.indexes.end(), [&](const IndexDef& d) {
@@ -213,7 +223,7 @@ Status Collection::BuildIndex(const std::shared_ptr<Segment>& seg, const IndexDe
   auto sm = std::find_if(m.segments.begin(), m.segments.end(),
                          [&](const SegmentMeta& x) { return x.id == seg->id(); });
   if (dropped_ || !def_alive || sm == m.segments.end()) return Status::OK();  // raced a drop
-  st = storage_->blobs->Put(name, image);
+  Status st = storage_->blobs->Put(name, built->image);
   if (!st.ok()) return fail(st);
   sm->index_blobs[def.field_id] = name;
   st = storage_->meta->Commit({{CollectionKey(id_), EncodeCollectionMeta(m)}});
@@ -222,7 +232,7 @@ Status Collection::BuildIndex(const std::shared_ptr<Segment>& seg, const IndexDe
     std::unique_lock l(state_mu_);
     meta_ = std::move(m);
   }
-  attach();
+  built->attach(seg.get());
   return Status::OK();
 }
 

@@ -2,6 +2,8 @@
 #include <algorithm>
 #include <cstring>
 #include <limits>
+#include <map>
+#include <mutex>
 #include <unordered_set>
 
 #include "common/crc32c.h"
@@ -244,73 +246,238 @@ std::shared_ptr<Segment> Collection::MergeInKeyOrder(
   return merged;
 }
 
-Status Collection::Compact(const CompactOptions& options, std::vector<CompactionPlan>* plans) {
+// One merged output of a compaction, from its merge to its swap.
+struct Collection::CompactionOutput {
+  std::vector<std::shared_ptr<Segment>> sources;
+  std::shared_ptr<Segment> merged;
+  int64_t partition_id = 0;
+  size_t rows = 0;
+  std::string blob;                            // "" when every source row was deleted
+  std::map<int64_t, std::string> index_blobs;  // field id -> written index blob
+  std::map<int64_t, BuiltIndex> indexes;       // field id -> built index
+  std::map<int64_t, IndexDef> index_defs;      // field id -> the definition it was built for
+};
+
+namespace {
+std::mutex hook_mu;
+std::function<void()>& HandoffHook() {
+  static std::function<void()> hook;
+  return hook;
+}
+}  // namespace
+
+void SetCompactionHandoffHookForTesting(std::function<void()> hook) {
+  std::lock_guard l(hook_mu);
+  HandoffHook() = std::move(hook);
+}
+
+Status Collection::Compact(const CompactOptions& options, std::vector<CompactionPlan>* plans,
+                           ThreadPool* pool) {
+  std::lock_guard cl(compact_mu_);
   ELANUS_RETURN_IF_ERROR(Flush());
-  std::lock_guard fl(flush_mu_);
-  if (dropped_) return Status::OK();
-  std::lock_guard w(write_mu_);
-  std::vector<std::shared_ptr<Segment>> sealed;
+  std::vector<CompactionOutput> outputs;
+  std::vector<std::string> old_deltas;
   {
-    std::shared_lock l(state_mu_);
-    for (const auto& s : segments_)
-      if (s->sealed()) sealed.push_back(s);
-  }
-  // Outputs are built in memory before they are written, so both kinds of compaction cap them
-  // at four times the seal size.
-  const size_t max_rows = std::min<size_t>(Segment::kMaxRows / 2, options_->seal_rows * 4);
-  std::vector<std::shared_ptr<Segment>> removed;
-  std::vector<std::pair<std::shared_ptr<Segment>, SegmentMeta>> created;
-  std::vector<int64_t> partitions;
-  for (const auto& s : sealed)
-    if (std::find(partitions.begin(), partitions.end(), s->partition_id()) == partitions.end())
-      partitions.push_back(s->partition_id());
-  for (int64_t pid : partitions) {
-    // Greedy groups of segments of this partition, each group within max_rows live rows.
-    std::vector<std::vector<std::shared_ptr<Segment>>> groups(1);
-    size_t group_rows = 0;
-    for (const auto& s : sealed) {
-      if (s->partition_id() != pid) continue;
-      if (group_rows + s->NumRows() > max_rows && !groups.back().empty()) {
-        groups.emplace_back();
-        group_rows = 0;
-      }
-      groups.back().push_back(s);
-      group_rows += s->NumRows();
+    // Step 1: merge under the write lock, so every delete so far is folded in.
+    std::lock_guard fl(flush_mu_);
+    if (dropped_) return Status::OK();
+    std::lock_guard w(write_mu_);
+    std::vector<std::shared_ptr<Segment>> sealed;
+    {
+      std::shared_lock l(state_mu_);
+      for (const auto& s : segments_)
+        if (s->sealed()) sealed.push_back(s);
+      old_deltas = meta_.deltas;
     }
-    for (const auto& group : groups) {
-      if (group.empty()) continue;
-      bool has_deleted = false;
-      for (const auto& s : group)
-        for (size_t r = 0; r < s->NumRows() && !has_deleted; ++r)
-          has_deleted = s->DeletedAt(r) != kNeverDeleted;
-      if (group.size() < 2 && !has_deleted) {
-        if (!options.force_merge) continue;
-        if (RowsInKeyOrder(group[0]->Snap(), schema_)) {  // already what a rewrite would give
-          if (plans != nullptr) plans->push_back({{group[0]->id()}, group[0]->id()});
-          continue;
+    // Outputs are built in memory before they are written, so both kinds of compaction cap them
+    // at four times the seal size.
+    const size_t max_rows = std::min<size_t>(Segment::kMaxRows / 2, options_->seal_rows * 4);
+    std::vector<int64_t> partitions;
+    for (const auto& s : sealed)
+      if (std::find(partitions.begin(), partitions.end(), s->partition_id()) == partitions.end())
+        partitions.push_back(s->partition_id());
+    for (int64_t pid : partitions) {
+      // Greedy groups of segments of this partition, each group within max_rows live rows.
+      std::vector<std::vector<std::shared_ptr<Segment>>> groups(1);
+      size_t group_rows = 0;
+      for (const auto& s : sealed) {
+        if (s->partition_id() != pid) continue;
+        if (group_rows + s->NumRows() > max_rows && !groups.back().empty()) {
+          groups.emplace_back();
+          group_rows = 0;
         }
+        groups.back().push_back(s);
+        group_rows += s->NumRows();
       }
-      std::shared_ptr<Segment> merged = MergeInKeyOrder(group, pid);
-      Segment::Snapshot snap = merged->Snap();
-      std::string name = BlobPrefix(id_) + "s" + std::to_string(merged->id()) + ".seg";
-      CompactionPlan plan;
-      for (const auto& s : group) plan.sources.push_back(s->id());
-      if (snap.rows > 0) {
-        ELANUS_RETURN_IF_ERROR(storage_->blobs->Put(name, EncodeSegment(schema_, snap)));
-        ELANUS_ASSIGN_OR_RETURN(auto blob, storage_->blobs->Get(name));
-        ELANUS_ASSIGN_OR_RETURN(auto data, DecodeSegment(schema_, std::move(blob)));
-        merged->SetSealedData(data, snap.rows);
-        created.push_back({merged, {merged->id(), pid, snap.rows, name}});
-        plan.target = merged->id();
+      for (const auto& group : groups) {
+        if (group.empty()) continue;
+        bool has_deleted = false;
+        for (const auto& s : group)
+          for (size_t r = 0; r < s->NumRows() && !has_deleted; ++r)
+            has_deleted = s->DeletedAt(r) != kNeverDeleted;
+        if (group.size() < 2 && !has_deleted) {
+          if (!options.force_merge) continue;
+          if (RowsInKeyOrder(group[0]->Snap(), schema_)) {  // already what a rewrite would give
+            if (plans != nullptr) plans->push_back({{group[0]->id()}, group[0]->id()});
+            continue;
+          }
+        }
+        CompactionOutput out;
+        out.sources = group;
+        out.partition_id = pid;
+        out.merged = MergeInKeyOrder(group, pid);
+        outputs.push_back(std::move(out));
       }
-      if (plans != nullptr) plans->push_back(std::move(plan));
-      removed.insert(removed.end(), group.begin(), group.end());
     }
   }
-  if (removed.empty()) return Status::OK();
-  std::unordered_set<int64_t> gone;
-  for (const auto& s : removed) gone.insert(s->id());
+  if (outputs.empty()) return Status::OK();
+  // Step 2, writers running: write each output, load it back, build its indexes.
+  auto discard = [&](const Status& st) {
+    for (const CompactionOutput& out : outputs) {
+      if (!out.blob.empty()) (void)storage_->blobs->Delete(out.blob);
+      for (const auto& [field, name] : out.index_blobs) (void)storage_->blobs->Delete(name);
+    }
+    return st;
+  };
+  const std::vector<IndexDef> defs = index_defs();
+  for (CompactionOutput& out : outputs) {
+    Segment::Snapshot snap = out.merged->Snap();
+    out.rows = snap.rows;
+    if (snap.rows == 0) continue;
+    const std::string name = BlobPrefix(id_) + "s" + std::to_string(out.merged->id()) + ".seg";
+    Status put = storage_->blobs->Put(name, EncodeSegment(schema_, snap));
+    if (!put.ok()) return discard(put);
+    out.blob = name;
+    auto blob = storage_->blobs->Get(name);
+    if (!blob.ok()) return discard(blob.status());
+    auto data = DecodeSegment(schema_, std::move(blob).value());
+    if (!data.ok()) return discard(data.status());
+    out.merged->SetSealedData(std::move(data).value(), snap.rows);
+    snap = out.merged->Snap();
+    for (const IndexDef& def : defs) {
+      if (def.resolved_type.empty()) continue;
+      // A failed build is left to the background builder, which records the failure.
+      auto built = BuildIndexImage(snap, def, pool);
+      if (!built.ok()) continue;
+      const std::string idx_name = IndexBlobName(out.merged->id(), def.field_id);
+      put = storage_->blobs->Put(idx_name, built->image);
+      if (!put.ok()) return discard(put);
+      built->image.clear();
+      out.index_blobs[def.field_id] = idx_name;
+      out.indexes[def.field_id] = std::move(built).value();
+      out.index_defs[def.field_id] = def;
+    }
+  }
+  {
+    std::function<void()> hook;
+    {
+      std::lock_guard l(hook_mu);
+      hook = HandoffHook();
+    }
+    if (hook) hook();
+  }
+  // Step 3: swap the outputs in.
+  std::lock_guard fl(flush_mu_);
+  std::lock_guard w(write_mu_);
+  if (dropped_) return discard(Status::OK());
+  Status st = SwapInCompacted(outputs, old_deltas, plans);
+  if (!st.ok()) return discard(st);
+  return Status::OK();
+}
+
+std::vector<DeleteMark> Collection::CarryOverDeletes(
+    const std::vector<std::shared_ptr<Segment>>& sources, Segment* merged) const {
+  std::vector<DeleteMark> marks;
+  Segment::Snapshot out = merged->Snap();
+  if (out.rows == 0) return marks;
+  const types::ChunkView& oc = out.chunks.front();
+  const types::ColumnView& opk = oc.columns[pk_pos_];
+  const bool int_key = schema_.fields[pk_pos_].type == DataType::kInt64;
+  for (const auto& src : sources) {
+    Segment::Snapshot snap = src->Snap();
+    for (const types::ChunkView& c : snap.chunks) {
+      const types::ColumnView& pk = c.columns[pk_pos_];
+      for (size_t i = 0; i < c.rows; ++i) {
+        const uint64_t del = src->DeletedAt(c.row_begin + i);
+        if (del == kNeverDeleted) continue;
+        // The output is in key order with one live version per key; the version is the same
+        // row iff its insert timestamp is too (a deleted older version has an earlier one).
+        size_t lo = 0, hi = oc.rows;
+        while (lo < hi) {
+          const size_t mid = lo + (hi - lo) / 2;
+          const bool less =
+              int_key ? opk.As<int64_t>()[mid] < pk.As<int64_t>()[i] : opk.var[mid] < pk.var[i];
+          if (less)
+            lo = mid + 1;
+          else
+            hi = mid;
+        }
+        if (lo == oc.rows) continue;
+        const bool same_key =
+            int_key ? opk.As<int64_t>()[lo] == pk.As<int64_t>()[i] : opk.var[lo] == pk.var[i];
+        if (!same_key || oc.ts[lo] != c.ts[i] || merged->DeletedAt(lo) != kNeverDeleted) continue;
+        merged->MarkDeleted(lo, del);
+        marks.push_back({merged->id(), lo, del});
+      }
+    }
+  }
+  return marks;
+}
+
+Status Collection::SwapInCompacted(std::vector<CompactionOutput>& outputs,
+                                   const std::vector<std::string>& old_deltas,
+                                   std::vector<CompactionPlan>* plans) {
   CollectionMeta m = meta();
+  std::unordered_set<int64_t> present;
+  for (const SegmentMeta& sm : m.segments) present.insert(sm.id);
+  std::vector<DeleteMark> carried;
+  std::vector<std::string> dropped_blobs;  // outputs and indexes not swapped in
+  std::unordered_set<int64_t> gone;
+  std::vector<std::pair<CompactionOutput*, SegmentMeta>> created;  // swapped in, with rows
+  std::unordered_set<const Segment*> gone_ptrs;
+  for (CompactionOutput& out : outputs) {
+    // A partition dropped meanwhile took the sources with it.
+    bool sources_left = std::all_of(out.sources.begin(), out.sources.end(),
+                                    [&](const auto& s) { return present.count(s->id()) > 0; });
+    if (!sources_left) {
+      if (!out.blob.empty()) dropped_blobs.push_back(out.blob);
+      for (const auto& [field, name] : out.index_blobs) dropped_blobs.push_back(name);
+      continue;
+    }
+    CompactionPlan plan;
+    for (const auto& s : out.sources) {
+      plan.sources.push_back(s->id());
+      gone.insert(s->id());
+      gone_ptrs.insert(s.get());
+    }
+    if (out.rows > 0) {
+      std::vector<DeleteMark> marks = CarryOverDeletes(out.sources, out.merged.get());
+      carried.insert(carried.end(), marks.begin(), marks.end());
+      SegmentMeta sm{out.merged->id(), out.partition_id, out.rows, out.blob};
+      // Indexes of definitions dropped or replaced meanwhile are not kept; missing ones are
+      // built later by the background builder.
+      for (const auto& [field, name] : out.index_blobs) {
+        const IndexDef& built_for = out.index_defs[field];
+        bool alive = std::any_of(m.indexes.begin(), m.indexes.end(), [&](const IndexDef& d) {
+          return d.field_id == field && d.name == built_for.name &&
+                 d.resolved_type == built_for.resolved_type && d.params == built_for.params &&
+                 d.metric == built_for.metric;
+        });
+        if (alive)
+          sm.index_blobs[field] = name;
+        else
+          dropped_blobs.push_back(name);
+      }
+      created.push_back({&out, sm});
+      plan.target = out.merged->id();
+    }
+    if (plans != nullptr) plans->push_back(std::move(plan));
+  }
+  std::string carried_delta;
+  if (!carried.empty()) {
+    carried_delta = BlobPrefix(id_) + "d" + std::to_string(clock_->Now()) + ".del";
+    ELANUS_RETURN_IF_ERROR(WriteDeltaBlob(carried, carried_delta));
+  }
   std::vector<std::string> old_blobs;
   for (const SegmentMeta& sm : m.segments) {
     if (!gone.count(sm.id)) continue;
@@ -318,31 +485,47 @@ Status Collection::Compact(const CompactOptions& options, std::vector<Compaction
     for (const auto& [field, blob] : sm.index_blobs) old_blobs.push_back(blob);
   }
   std::erase_if(m.segments, [&](const SegmentMeta& sm) { return gone.count(sm.id) > 0; });
-  for (const auto& [seg, sm] : created) m.segments.push_back(sm);
-  // Every segment left has no deleted rows, so the old delete logs are obsolete.
-  old_blobs.insert(old_blobs.end(), m.deltas.begin(), m.deltas.end());
-  m.deltas.clear();
-  ELANUS_RETURN_IF_ERROR(storage_->meta->Commit({{CollectionKey(id_), EncodeCollectionMeta(m)}}));
+  for (const auto& [out, sm] : created) m.segments.push_back(sm);
+  // Every sealed segment with a deleted row when the merge started was a source, so the delete
+  // logs of that moment are obsolete; logs written since may hold marks of segments sealed since.
+  std::unordered_set<std::string> obsolete(old_deltas.begin(), old_deltas.end());
+  std::erase_if(m.deltas, [&](const std::string& d) { return obsolete.count(d) > 0; });
+  old_blobs.insert(old_blobs.end(), old_deltas.begin(), old_deltas.end());
+  if (!carried_delta.empty()) m.deltas.push_back(carried_delta);
+  Status st = storage_->meta->Commit({{CollectionKey(id_), EncodeCollectionMeta(m)}});
+  if (!st.ok()) {
+    if (!carried_delta.empty()) (void)storage_->blobs->Delete(carried_delta);
+    return st;
+  }
+  for (auto& [out, sm] : created)
+    for (const auto& [field, name] : sm.index_blobs) out->indexes[field].attach(out->merged.get());
   {
     std::unique_lock l(state_mu_);
     meta_ = std::move(m);
     std::erase_if(segments_, [&](const auto& s) { return gone.count(s->id()) > 0; });
-    for (const auto& [seg, sm] : created) segments_.push_back(seg);
+    for (const auto& [out, sm] : created) segments_.push_back(out->merged);
   }
   std::erase_if(pending_marks_, [&](const DeleteMark& d) { return gone.count(d.segment_id) > 0; });
-  for (const auto& [seg, sm] : created) {
-    Segment::Snapshot snap = seg->Snap();
+  // Keys whose latest version lives in a source now live in its output (a key written or
+  // deleted meanwhile points elsewhere or nowhere, and is left alone).
+  for (const auto& [out, sm] : created) {
+    Segment::Snapshot snap = out->merged->Snap();
     const types::ChunkView& c = snap.chunks.front();
     const types::ColumnView& pk = c.columns[pk_pos_];
     for (size_t i = 0; i < c.rows; ++i) {
-      RowRef ref{seg.get(), static_cast<uint32_t>(i)};
+      RowRef ref{out->merged.get(), static_cast<uint32_t>(i)};
+      auto remap = [&](auto& index, const auto& key) {
+        auto it = index.find(key);
+        if (it != index.end() && gone_ptrs.count(it->second.seg) > 0) it->second = ref;
+      };
       if (pk.fixed)
-        int_index_[pk.As<int64_t>()[i]] = ref;
+        remap(int_index_, pk.As<int64_t>()[i]);
       else
-        str_index_[std::string(pk.var[i])] = ref;
+        remap(str_index_, std::string(pk.var[i]));
     }
   }
   for (const std::string& b : old_blobs) (void)storage_->blobs->Delete(b);
+  for (const std::string& b : dropped_blobs) (void)storage_->blobs->Delete(b);
   return Status::OK();
 }
 

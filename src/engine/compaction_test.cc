@@ -1,9 +1,12 @@
-// Compaction: outputs in primary-key order, force merge, the plans it reports, and the
-// key-order flag of segment listings.
+// Compaction: outputs in primary-key order, force merge, the plans it reports, the key-order flag
+// of segment listings, and the handoff (outputs indexed before they replace their sources, writes
+// made meanwhile kept).
 #include <algorithm>
+#include <filesystem>
 #include <string>
 #include <vector>
 
+#include "engine/collection.h"
 #include "engine/test_util.h"
 
 namespace elanus::engine {
@@ -209,6 +212,156 @@ TEST_F(CompactionTest, ForceMergeCoversEveryLoneSegment) {
   EXPECT_NE(after[0].id, before[0].id);
   EXPECT_TRUE(after[0].sorted);
   EXPECT_EQ(after[0].rows, 30u);
+}
+
+IndexParams HnswOnVec() {
+  IndexParams p;
+  p.field_name = "vec";
+  p.index_type = "HNSW";
+  p.metric = MetricType::kL2;
+  p.params = {{"M", "8"}, {"efConstruction", "32"}};
+  return p;
+}
+
+// Field `name` of the row with primary key `id` (ints), or empty when no row has that key.
+std::vector<int64_t> IntFieldOf(Engine& e, int id, const std::string& name) {
+  QueryRequest q;
+  q.collection = "c";
+  q.filter = "id == " + std::to_string(id);
+  q.output_fields = {"id", name};
+  auto r = e.Query(q);
+  EXPECT_TRUE(r.ok()) << r.status().ToString();
+  if (!r.ok()) return {};
+  for (const FieldColumn& f : r->fields)
+    if (f.name == name) return f.ints;
+  return {};
+}
+
+size_t FilesEndingIn(const std::string& dir, const std::string& suffix) {
+  size_t n = 0;
+  for (const auto& e : std::filesystem::recursive_directory_iterator(dir)) {
+    const std::string p = e.path().string();
+    n += p.size() >= suffix.size() &&
+         p.compare(p.size() - suffix.size(), suffix.size(), suffix) == 0;
+  }
+  return n;
+}
+
+class CompactionHandoffTest : public CompactionTest {
+ protected:
+  void TearDown() override { SetCompactionHandoffHookForTesting({}); }
+};
+
+TEST_F(CompactionHandoffTest, OutputsReplaceTheirSourcesWithTheirIndexesBuilt) {
+  ASSERT_OK(e_->CreateIndex("default", "c", HnswOnVec()));
+  InsertAndFlush(Range(0, 1500));
+  InsertAndFlush(Range(1500, 3000));
+  InsertAndFlush(Range(3000, 4500));
+  ASSERT_OK(e_->WaitForIndexes("default", "c"));
+  ASSERT_OK(e_->Delete("default", "c", "", PrimaryKeys{{10, 20}, {}}).status());
+  ASSERT_OK_AND_ASSIGN(auto plans, e_->Compact("default", "c", CompactOptions{}));
+  ASSERT_EQ(plans.size(), 1u);
+  // No WaitForIndexes: the output came in with its index (the background builder would need
+  // milliseconds to build one after the swap; this reads right after it).
+  ASSERT_OK_AND_ASSIGN(auto infos, e_->DescribeIndexes("default", "c"));
+  ASSERT_EQ(infos.size(), 1u);
+  EXPECT_TRUE(infos[0].finished);
+  EXPECT_EQ(infos[0].total_rows, 4498u);
+  EXPECT_EQ(infos[0].indexed_rows, 4498u);
+  // The old segments' index files are gone, the output's is there.
+  EXPECT_EQ(FilesEndingIn(dir_.path(), ".idx"), 1u);
+  SearchRequest req;
+  req.collection = "c";
+  req.anns_field = "vec";
+  req.limit = 1;
+  req.queries.type = DataType::kFloatVector;
+  req.queries.dim = 4;
+  req.queries.floats = {2222, 1, 0, 0};
+  req.output_fields = {"id"};
+  ASSERT_OK_AND_ASSIGN(auto r, e_->Search(req));
+  ASSERT_EQ(r.ids.ints.size(), 1u);
+  EXPECT_EQ(r.ids.ints[0], 2222);
+}
+
+TEST_F(CompactionHandoffTest, WritesWhileTheOutputsAreBuiltAreKeptAcrossReopen) {
+  ASSERT_OK(e_->CreateIndex("default", "c", HnswOnVec()));
+  InsertAndFlush(Range(0, 300));
+  InsertAndFlush(Range(300, 600));
+  InsertAndFlush(Range(600, 900));
+  ASSERT_OK(e_->Delete("default", "c", "", PrimaryKeys{{1}, {}}).status());
+  std::vector<int64_t> sources;
+  for (const SegmentInfo& s : Sealed(*e_)) sources.push_back(s.id);
+  bool hook_ran = false;
+  SetCompactionHandoffHookForTesting([&] {
+    hook_ran = true;
+    // The sources still serve: the output is not visible yet.
+    std::vector<int64_t> now;
+    for (const SegmentInfo& s : Sealed(*e_)) now.push_back(s.id);
+    EXPECT_EQ(now, sources);
+    ExpectRowsIntact(*e_, 899);
+    // Writers are not blocked. Deletes of merged rows, an upsert of one (n = 99 marks the new
+    // version), and a flush that persists these marks against the sources.
+    EXPECT_TRUE(e_->Delete("default", "c", "", PrimaryKeys{{2, 350, 899}, {}}).ok());
+    EXPECT_TRUE(e_->UpsertRows("default", "c", "",
+                               R"([{"id": 5, "vec": [5, 1, 0, 0], "tag": "t5", "n": 99}])")
+                    .ok());
+    EXPECT_TRUE(e_->InsertRows("default", "c", "", RowsWithIds(Range(900, 950))).ok());
+    EXPECT_TRUE(e_->Flush("default", "c").ok());
+    // A delete after that flush stays in memory (and the log) until the swap.
+    EXPECT_TRUE(e_->Delete("default", "c", "", PrimaryKeys{{700, 920}, {}}).ok());
+  });
+  ASSERT_OK_AND_ASSIGN(auto plans, e_->Compact("default", "c", CompactOptions{}));
+  ASSERT_TRUE(hook_ran);
+  ASSERT_EQ(plans.size(), 1u);
+  auto check = [&] {
+    // 900 - 1 before, - 3 deleted in the hook, + 50 inserted, - 2 deleted after the flush; the
+    // upsert replaced a row.
+    ExpectRowsIntact(*e_, 944);
+    for (int gone : {1, 2, 350, 899, 700, 920}) EXPECT_TRUE(IntFieldOf(*e_, gone, "n").empty());
+    EXPECT_EQ(IntFieldOf(*e_, 5, "n"), std::vector<int64_t>{99});
+    EXPECT_EQ(IntFieldOf(*e_, 6, "n"), std::vector<int64_t>{7});
+  };
+  check();
+  // Moved rows are found by later deletes and upserts.
+  ASSERT_OK(e_->Delete("default", "c", "", PrimaryKeys{{3}, {}}).status());
+  ASSERT_OK(e_->UpsertRows("default", "c", "",
+                           R"([{"id": 4, "vec": [4, 1, 0, 0], "tag": "t4", "n": 42}])")
+                .status());
+  ExpectRowsIntact(*e_, 943);
+  EXPECT_TRUE(IntFieldOf(*e_, 3, "n").empty());
+  EXPECT_EQ(IntFieldOf(*e_, 4, "n"), std::vector<int64_t>{42});
+  // The carried-over deletes are persisted: a reopen (no flush) sees the same rows.
+  SetCompactionHandoffHookForTesting({});
+  e_.reset();
+  e_ = MustOpen(Options(dir_.path()));
+  ASSERT_TRUE(e_);
+  ExpectRowsIntact(*e_, 943);
+  for (int gone : {1, 2, 3, 350, 899, 700, 920}) EXPECT_TRUE(IntFieldOf(*e_, gone, "n").empty());
+  EXPECT_EQ(IntFieldOf(*e_, 5, "n"), std::vector<int64_t>{99});
+  EXPECT_EQ(IntFieldOf(*e_, 4, "n"), std::vector<int64_t>{42});
+  // And once more after everything is flushed and compacted again.
+  ASSERT_OK(e_->Flush("default", "c"));
+  ASSERT_OK(e_->Compact("default", "c"));
+  e_.reset();
+  e_ = MustOpen(Options(dir_.path()));
+  ASSERT_TRUE(e_);
+  ExpectRowsIntact(*e_, 943);
+  EXPECT_EQ(IntFieldOf(*e_, 5, "n"), std::vector<int64_t>{99});
+}
+
+TEST_F(CompactionHandoffTest, AnIndexDroppedMeanwhileIsNotAttached) {
+  ASSERT_OK(e_->CreateIndex("default", "c", HnswOnVec()));
+  InsertAndFlush(Range(0, 200));
+  InsertAndFlush(Range(200, 400));
+  ASSERT_OK(e_->WaitForIndexes("default", "c"));
+  SetCompactionHandoffHookForTesting(
+      [&] { EXPECT_TRUE(e_->DropIndex("default", "c", "vec").ok()); });
+  ASSERT_OK_AND_ASSIGN(auto plans, e_->Compact("default", "c", CompactOptions{}));
+  ASSERT_EQ(plans.size(), 1u);
+  ASSERT_OK_AND_ASSIGN(auto infos, e_->DescribeIndexes("default", "c"));
+  EXPECT_TRUE(infos.empty());
+  EXPECT_EQ(FilesEndingIn(dir_.path(), ".idx"), 0u);
+  ExpectRowsIntact(*e_, 400);
 }
 
 }  // namespace

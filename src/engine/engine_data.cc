@@ -144,7 +144,7 @@ Result<std::vector<CompactionPlan>> Engine::Impl::Compact(const std::string& db,
                                                           const CompactOptions& options) {
   ELANUS_ASSIGN_OR_RETURN(auto coll, Find(db, coll_name));
   std::vector<CompactionPlan> plans;
-  ELANUS_RETURN_IF_ERROR(coll->Compact(options, &plans));
+  ELANUS_RETURN_IF_ERROR(coll->Compact(options, &plans, pool_.get()));
   WakeIndexBuilder();
   ELANUS_RETURN_IF_ERROR(TruncateLog());
   return plans;
@@ -211,6 +211,20 @@ void Engine::Impl::IndexBuildLoop() {
                        def.name.c_str(), static_cast<long long>(c->id()), st.ToString().c_str());
         }
       }
+      bool compact;
+      {
+        std::lock_guard<std::mutex> g(build_mu_);
+        if (build_stop_) return;
+        compact = compact_wanted_.erase(c->id()) > 0;
+      }
+      // After the pending builds, so the sources are indexed while the outputs are built.
+      if (compact && c->sealed_segments() > options_.compact_min_segments) {
+        Status st = c->Compact({}, nullptr, pool_.get());
+        if (!st.ok()) {
+          std::fprintf(stderr, "elanus: background compaction of collection %lld failed: %s\n",
+                       static_cast<long long>(c->id()), st.ToString().c_str());
+        }
+      }
     }
     l.lock();
   }
@@ -243,15 +257,12 @@ void Engine::Impl::MaintenanceLoop() {
         continue;
       }
       flushed = true;
-      WakeIndexBuilder();
       if (options_.compact_min_segments > 0 &&
           c->sealed_segments() > options_.compact_min_segments) {
-        st = c->Compact();
-        if (!st.ok()) {
-          std::fprintf(stderr, "elanus: background compaction of collection %lld failed: %s\n",
-                       static_cast<long long>(c->id()), st.ToString().c_str());
-        }
+        std::lock_guard<std::mutex> g(build_mu_);
+        compact_wanted_.insert(c->id());
       }
+      WakeIndexBuilder();
     }
     if (flushed) {
       Status st = TruncateLog();

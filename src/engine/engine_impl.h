@@ -6,6 +6,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <shared_mutex>
 #include <thread>
 #include <unordered_map>
@@ -111,6 +112,10 @@ class Engine::Impl {
   std::condition_variable build_cv_;
   bool build_wake_ = false;  // guarded by build_mu_
   bool build_stop_ = false;  // guarded by build_mu_
+  // Collections whose sealed-segment count passed compact_min_segments at a seal: the builder
+  // thread compacts them (a compaction builds its outputs' indexes, which takes long, so it does
+  // not hold up the maintenance thread's seals). Guarded by build_mu_.
+  std::set<int64_t> compact_wanted_;
   std::thread builder_;
 };
 
