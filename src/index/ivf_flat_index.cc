@@ -17,6 +17,7 @@ namespace {
 
 constexpr int64_t kMaxNlist = kIvfMaxNlist;
 constexpr size_t kBlock = 256;
+constexpr uint32_t kResidualFlag = 1u << 31;  // in the image's nlist field (Serialize)
 
 Result<std::unique_ptr<VectorIndex>> CreateIvfFlat(const IndexSpec& spec, const ParamMap& params) {
   ELANUS_ASSIGN_OR_RETURN(IvfParams p, IvfParams::Parse(params));
@@ -69,9 +70,31 @@ Status IvfFlatIndex::Build(const void* vectors, int64_t n, ThreadPool* pool) {
                   KMeansOptions{.spherical = spec_.metric == MetricType::kCosine}, pool);
   lists_.assign(centroids_.size() / dim, List{});
   ranker_.Build(centroids_.data(), lists_.size(), dim);
-  if (params_.sq8) TrainSq8(rows.data(), n);
-  Insert(rows.data(), n, 0, pool);
+  const std::vector<uint32_t> assign = Assign(rows.data(), n, pool);
+  residual_ = params_.sq8;
+  if (params_.sq8) {
+    if (residual_) ToResiduals(rows.data(), n, assign);
+    TrainSq8(rows.data(), n);
+  }
+  Insert(rows.data(), n, 0, assign);
   return Status::OK();
+}
+
+void IvfFlatIndex::ToResiduals(float* rows, int64_t n, const std::vector<uint32_t>& assign) const {
+  const auto dim = static_cast<size_t>(spec_.dim);
+  for (size_t i = 0; i < static_cast<size_t>(n); ++i) {
+    const float* c = centroids_.data() + size_t{assign[i]} * dim;
+    for (size_t j = 0; j < dim; ++j) rows[i * dim + j] -= c[j];
+  }
+}
+
+std::vector<uint32_t> IvfFlatIndex::Assign(const float* rows, int64_t n, ThreadPool* pool) const {
+  std::vector<uint32_t> assign(static_cast<size_t>(n));
+  if (!lists_.empty()) {
+    AssignNearest(rows, static_cast<size_t>(n), centroids_.data(), lists_.size(),
+                  static_cast<size_t>(spec_.dim), assign.data(), pool);
+  }
+  return assign;
 }
 
 Status IvfFlatIndex::Add(const void* vectors, int64_t n, ThreadPool* pool) {
@@ -83,17 +106,15 @@ Status IvfFlatIndex::Add(const void* vectors, int64_t n, ThreadPool* pool) {
   }
   std::vector<float> rows(static_cast<size_t>(n * spec_.dim));
   ToFloatRows(spec_, vectors, n, rows.data());
-  Insert(rows.data(), n, n_, pool);
+  const std::vector<uint32_t> assign = Assign(rows.data(), n, pool);
+  if (residual_) ToResiduals(rows.data(), n, assign);
+  Insert(rows.data(), n, n_, assign);
   return Status::OK();
 }
 
-void IvfFlatIndex::Insert(const float* rows, int64_t n, int64_t first_row, ThreadPool* pool) {
+void IvfFlatIndex::Insert(const float* rows, int64_t n, int64_t first_row,
+                          const std::vector<uint32_t>& assign) {
   const auto dim = static_cast<size_t>(spec_.dim);
-  std::vector<uint32_t> assign(static_cast<size_t>(n));
-  if (!lists_.empty()) {
-    AssignNearest(rows, static_cast<size_t>(n), centroids_.data(), lists_.size(), dim,
-                  assign.data(), pool);
-  }
   ReserveIvfLists(lists_, assign.data(), assign.size(), [&](List& list, size_t cap) {
     list.rows.reserve(cap);
     (params_.sq8 ? list.codes.reserve(cap * dim) : list.vectors.reserve(cap * dim));
@@ -158,25 +179,37 @@ IvfFlatIndex::QueryPrep IvfFlatIndex::Prepare(const float* q) const {
     }
   }
   prep.ip_const = static_cast<float>(c);
+  if (residual_) prep.list_a.resize(dim);
   return prep;
 }
 
 template <typename Fn>
-void IvfFlatIndex::ScanList(const float* q, const QueryPrep& prep, const List& list,
-                            const Bitset* allowed, Fn&& fn) const {
+void IvfFlatIndex::ScanList(const float* q, QueryPrep& prep, uint32_t l, const Bitset* allowed,
+                            Fn&& fn) const {
+  const List& list = lists_[l];
   const auto dim = static_cast<size_t>(spec_.dim);
   const bool l2 = spec_.metric == MetricType::kL2;
   if (params_.sq8) {
     const float* a = prep.a.data();
+    float ip_const = prep.ip_const;
+    if (residual_) {  // x ~= c + min + code * step
+      const float* c = centroids_.data() + size_t{l} * dim;
+      if (l2) {
+        for (size_t j = 0; j < dim; ++j) prep.list_a[j] = prep.a[j] - c[j];
+        a = prep.list_a.data();
+      } else {
+        ip_const += simd::InnerProduct(q, c, dim);
+      }
+    }
     const float* step = sq_step_.data();
     for (size_t i = 0; i < list.rows.size(); ++i) {
       const uint32_t row = list.rows[i];
       if (allowed && !allowed->test(row)) continue;
-      const uint8_t* c = list.codes.data() + i * dim;
+      const uint8_t* codes = list.codes.data() + i * dim;
       if (l2) {
-        fn(row, simd::L2SqrSq8(a, c, step, dim));
+        fn(row, simd::L2SqrSq8(a, codes, step, dim));
       } else {
-        fn(row, -(prep.ip_const + simd::DotSq8(a, c, dim)));
+        fn(row, -(ip_const + simd::DotSq8(a, codes, dim)));
       }
     }
     return;
@@ -208,12 +241,11 @@ Status IvfFlatIndex::Search(const void* query, int64_t k, const Bitset* allowed,
   std::vector<float> q(static_cast<size_t>(spec_.dim));
   ToFloatRows(spec_, query, 1, q.data());
   TopK top(static_cast<size_t>(k));
-  const QueryPrep prep = Prepare(q.data());
+  QueryPrep prep = Prepare(q.data());
   IvfListOrder order = ranker_.Rank(centroids_.data(), lists_.size(),
                                     static_cast<size_t>(spec_.dim), q.data(), nprobe);
-  IvfProbeTopK(
-      order, nprobe, allowed != nullptr, &top, static_cast<size_t>(k),
-      [&](uint32_t l, auto&& push) { ScanList(q.data(), prep, lists_[l], allowed, push); });
+  IvfProbeTopK(order, nprobe, allowed != nullptr, &top, static_cast<size_t>(k),
+               [&](uint32_t l, auto&& push) { ScanList(q.data(), prep, l, allowed, push); });
   top.Drain(spec_.metric, out);
   return Status::OK();
 }
@@ -230,10 +262,9 @@ Status IvfFlatIndex::RangeSearch(const void* query, float radius, std::optional<
   ToFloatRows(spec_, query, 1, q.data());
   IvfListOrder order = ranker_.Rank(centroids_.data(), lists_.size(),
                                     static_cast<size_t>(spec_.dim), q.data(), nprobe);
-  const QueryPrep prep = Prepare(q.data());
-  IvfProbeRange(
-      order, nprobe, spec_.metric, radius, range_filter, limit, out,
-      [&](uint32_t l, auto&& push) { ScanList(q.data(), prep, lists_[l], allowed, push); });
+  QueryPrep prep = Prepare(q.data());
+  IvfProbeRange(order, nprobe, spec_.metric, radius, range_filter, limit, out,
+                [&](uint32_t l, auto&& push) { ScanList(q.data(), prep, l, allowed, push); });
   return Status::OK();
 }
 
@@ -248,14 +279,15 @@ size_t IvfFlatIndex::MemoryBytes() const {
   return bytes;
 }
 
-// Body: u32 nlist parameter | u64 n | u32 lists | float centroids[lists][dim]
+// Body: u32 nlist parameter (bit 31: IVF_SQ8 codes are residuals) | u64 n | u32 lists
+//       | float centroids[lists][dim]
 //       | IVF_SQ8 only: float min[dim], float step[dim]
 //       | per list: u64 size, u32 rows[size], IVF_FLAT: float vectors[size][dim]
 //                                            IVF_SQ8: u8 codes[size][dim]
 Status IvfFlatIndex::Serialize(std::string* out) const {
   std::string body;
   ByteWriter w(&body);
-  w.Put<uint32_t>(static_cast<uint32_t>(params_.nlist));
+  w.Put<uint32_t>(static_cast<uint32_t>(params_.nlist) | (residual_ ? kResidualFlag : 0u));
   w.Put<uint64_t>(static_cast<uint64_t>(n_));
   w.Put<uint32_t>(static_cast<uint32_t>(lists_.size()));
   w.PutBytes(centroids_.data(), centroids_.size() * sizeof(float));
@@ -291,6 +323,9 @@ Status IvfFlatIndex::Load(std::string_view data) {
   uint32_t nlist = 0, lists = 0;
   uint64_t n = 0;
   ELANUS_RETURN_IF_ERROR(r.Get(&nlist, "nlist"));
+  residual_ = (nlist & kResidualFlag) != 0;
+  nlist &= ~kResidualFlag;
+  if (residual_ && !params_.sq8) return Status::Corruption("IVF_FLAT image: residual flag set");
   ELANUS_RETURN_IF_ERROR(r.Get(&n, "row count"));
   ELANUS_RETURN_IF_ERROR(r.Get(&lists, "list count"));
   if (nlist < 1 || nlist > kMaxNlist || lists > nlist || n > uint64_t{INT32_MAX} ||
