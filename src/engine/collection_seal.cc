@@ -252,10 +252,13 @@ struct Collection::CompactionOutput {
   std::shared_ptr<Segment> merged;
   int64_t partition_id = 0;
   size_t rows = 0;
-  std::string blob;                            // "" when every source row was deleted
-  std::map<int64_t, std::string> index_blobs;  // field id -> written index blob
-  std::map<int64_t, BuiltIndex> indexes;       // field id -> built index
-  std::map<int64_t, IndexDef> index_defs;      // field id -> the definition it was built for
+  std::string blob;  // "" when every source row was deleted
+  struct Index {
+    IndexDef def;  // the definition it was built for
+    std::string blob;
+    BuiltIndex built;
+  };
+  std::map<int64_t, Index> indexes;  // by field id
 };
 
 namespace {
@@ -335,7 +338,7 @@ Status Collection::Compact(const CompactOptions& options, std::vector<Compaction
   auto discard = [&](const Status& st) {
     for (const CompactionOutput& out : outputs) {
       if (!out.blob.empty()) (void)storage_->blobs->Delete(out.blob);
-      for (const auto& [field, name] : out.index_blobs) (void)storage_->blobs->Delete(name);
+      for (const auto& [field, idx] : out.indexes) (void)storage_->blobs->Delete(idx.blob);
     }
     return st;
   };
@@ -363,9 +366,7 @@ Status Collection::Compact(const CompactOptions& options, std::vector<Compaction
       put = storage_->blobs->Put(idx_name, built->image);
       if (!put.ok()) return discard(put);
       built->image.clear();
-      out.index_blobs[def.field_id] = idx_name;
-      out.indexes[def.field_id] = std::move(built).value();
-      out.index_defs[def.field_id] = def;
+      out.indexes[def.field_id] = {def, idx_name, std::move(built).value()};
     }
   }
   {
@@ -441,7 +442,7 @@ Status Collection::SwapInCompacted(std::vector<CompactionOutput>& outputs,
                                     [&](const auto& s) { return present.count(s->id()) > 0; });
     if (!sources_left) {
       if (!out.blob.empty()) dropped_blobs.push_back(out.blob);
-      for (const auto& [field, name] : out.index_blobs) dropped_blobs.push_back(name);
+      for (const auto& [field, idx] : out.indexes) dropped_blobs.push_back(idx.blob);
       continue;
     }
     CompactionPlan plan;
@@ -456,17 +457,16 @@ Status Collection::SwapInCompacted(std::vector<CompactionOutput>& outputs,
       SegmentMeta sm{out.merged->id(), out.partition_id, out.rows, out.blob};
       // Indexes of definitions dropped or replaced meanwhile are not kept; missing ones are
       // built later by the background builder.
-      for (const auto& [field, name] : out.index_blobs) {
-        const IndexDef& built_for = out.index_defs[field];
+      for (const auto& [field, idx] : out.indexes) {
         bool alive = std::any_of(m.indexes.begin(), m.indexes.end(), [&](const IndexDef& d) {
-          return d.field_id == field && d.name == built_for.name &&
-                 d.resolved_type == built_for.resolved_type && d.params == built_for.params &&
-                 d.metric == built_for.metric;
+          return d.field_id == field && d.name == idx.def.name &&
+                 d.resolved_type == idx.def.resolved_type && d.params == idx.def.params &&
+                 d.metric == idx.def.metric;
         });
         if (alive)
-          sm.index_blobs[field] = name;
+          sm.index_blobs[field] = idx.blob;
         else
-          dropped_blobs.push_back(name);
+          dropped_blobs.push_back(idx.blob);
       }
       created.push_back({&out, sm});
       plan.target = out.merged->id();
@@ -498,7 +498,8 @@ Status Collection::SwapInCompacted(std::vector<CompactionOutput>& outputs,
     return st;
   }
   for (auto& [out, sm] : created)
-    for (const auto& [field, name] : sm.index_blobs) out->indexes[field].attach(out->merged.get());
+    for (const auto& [field, blob] : sm.index_blobs)
+      out->indexes[field].built.attach(out->merged.get());
   {
     std::unique_lock l(state_mu_);
     meta_ = std::move(m);
