@@ -186,31 +186,48 @@ grpc::Status GrpcService::ManualCompaction(grpc::ServerContext* ctx,
   // A target size asks for a force merge: every segment of a partition merged (Elanus caps an
   // output at 4 × the seal size, not at the byte target).
   options.force_merge = req->target_size() > 0;
-  auto done = service_->Compact(db, name, options);
-  if (!done.ok()) return Reply(done.status(), resp);
-  // Compaction ran synchronously: the id reports Completed from now on.
-  resp->set_compactionid(done->id);
-  resp->set_compactionplancount(static_cast<int32_t>(done->plans.size()));
+  // Runs in the background; GetCompactionState reports Executing until it is done. The plan count
+  // is not known yet (0), as the plans are made when the compaction starts.
+  auto id = service_->Compact(db, name, options);
+  if (!id.ok()) return Reply(id.status(), resp);
+  resp->set_compactionid(*id);
   return Reply(Status::OK(), resp);
 }
+
+namespace {
+
+pb::common::CompactionState StateOf(const ServiceLayer::CompactionStatus& c) {
+  return c.done ? pb::common::CompactionState::Completed : pb::common::CompactionState::Executing;
+}
+
+}  // namespace
 
 grpc::Status GrpcService::GetCompactionState(grpc::ServerContext*,
                                              const pb_milvus::GetCompactionStateRequest* req,
                                              pb_milvus::GetCompactionStateResponse* resp) {
-  auto plans = service_->CompactionPlans(req->compactionid());
-  if (!plans.ok()) return Reply(plans.status(), resp);
-  resp->set_state(pb::common::CompactionState::Completed);
-  resp->set_completedplanno(static_cast<int64_t>(plans->size()));
+  auto c = service_->GetCompaction(req->compactionid());
+  if (!c.ok()) return Reply(c.status(), resp);
+  resp->set_state(StateOf(*c));
+  if (!c->done) {
+    resp->set_executingplanno(1);
+  } else if (c->status.ok()) {
+    resp->set_completedplanno(static_cast<int64_t>(c->plans.size()));
+  } else {
+    resp->set_failedplanno(1);  // GetCompactionStateWithPlans returns the error itself
+  }
   return Reply(Status::OK(), resp);
 }
 
 grpc::Status GrpcService::GetCompactionStateWithPlans(
     grpc::ServerContext*, const pb_milvus::GetCompactionPlansRequest* req,
     pb_milvus::GetCompactionPlansResponse* resp) {
-  auto plans = service_->CompactionPlans(req->compactionid());
-  if (!plans.ok()) return Reply(plans.status(), resp);
-  resp->set_state(pb::common::CompactionState::Completed);
-  for (const CompactionPlan& p : *plans) {
+  auto c = service_->GetCompaction(req->compactionid());
+  if (!c.ok()) return Reply(c.status(), resp);
+  if (c->done && !c->status.ok()) {
+    return Reply(c->status.WithContext("compaction " + std::to_string(req->compactionid())), resp);
+  }
+  resp->set_state(StateOf(*c));
+  for (const CompactionPlan& p : c->plans) {
     pb_milvus::CompactionMergeInfo* info = resp->add_mergeinfos();
     for (int64_t s : p.sources) info->add_sources(s);
     info->set_target(p.target);

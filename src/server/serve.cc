@@ -183,6 +183,7 @@ int RunServe(int argc, char** argv) {
   server->Shutdown(std::chrono::system_clock::now() + kShutdownGrace);
   server->Wait();
   health.Stop();
+  service.StopCompactions();  // a running one finishes first (it may be building indexes)
   Status st = service.FlushAll();
   if (!st.ok()) Log("flush at shutdown failed: " + st.ToString());
   engine->reset();

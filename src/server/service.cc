@@ -518,20 +518,41 @@ Result<uint64_t> ServiceLayer::Flush(const std::string& db, const std::string& c
   return engine_->AllocTimestamp();
 }
 
-Result<ServiceLayer::Compaction> ServiceLayer::Compact(const std::string& db,
-                                                       const std::string& coll,
-                                                       const CompactOptions& options) {
-  Compaction out;
-  ELANUS_ASSIGN_OR_RETURN(out.plans, engine_->Compact(db, Resolve(db, coll), options));
-  out.id = static_cast<int64_t>(engine_->AllocTimestamp());
+Result<int64_t> ServiceLayer::Compact(const std::string& db, const std::string& coll,
+                                      const CompactOptions& options) {
+  const std::string name = Resolve(db, coll);
+  ELANUS_RETURN_IF_ERROR(engine_->DescribeCollection(db, name).status());
+  const auto id = static_cast<int64_t>(engine_->AllocTimestamp());
   std::lock_guard<std::mutex> l(compactions_mu_);
-  compactions_[out.id] = out.plans;
+  if (compactions_stopping_) return Status::Unavailable("the server is shutting down");
+  compactions_[id] = CompactionStatus{};
   constexpr size_t kKept = 1024;
   while (compactions_.size() > kKept) compactions_.erase(compactions_.begin());
-  return out;
+  compaction_queue_.push_back({id, db, name, options});
+  if (!compactor_.joinable()) compactor_ = std::thread([this] { CompactionLoop(); });
+  compactions_cv_.notify_all();
+  return id;
 }
 
-Result<std::vector<CompactionPlan>> ServiceLayer::CompactionPlans(int64_t id) {
+void ServiceLayer::CompactionLoop() {
+  std::unique_lock<std::mutex> l(compactions_mu_);
+  for (;;) {
+    compactions_cv_.wait(l, [this] { return compactions_stopping_ || !compaction_queue_.empty(); });
+    if (compactions_stopping_) return;
+    CompactionJob job = std::move(compaction_queue_.front());
+    compaction_queue_.pop_front();
+    l.unlock();
+    auto plans = engine_->Compact(job.db, job.coll, job.options);
+    l.lock();
+    auto it = compactions_.find(job.id);
+    if (it == compactions_.end()) continue;  // forgotten (1,024 newer ones)
+    it->second.done = true;
+    it->second.status = plans.status();
+    if (plans.ok()) it->second.plans = std::move(plans).value();
+  }
+}
+
+Result<ServiceLayer::CompactionStatus> ServiceLayer::GetCompaction(int64_t id) {
   std::lock_guard<std::mutex> l(compactions_mu_);
   auto it = compactions_.find(id);
   if (it == compactions_.end()) {
@@ -541,6 +562,18 @@ Result<std::vector<CompactionPlan>> ServiceLayer::CompactionPlans(int64_t id) {
   }
   return it->second;
 }
+
+void ServiceLayer::StopCompactions() {
+  {
+    std::lock_guard<std::mutex> l(compactions_mu_);
+    compactions_stopping_ = true;
+    compaction_queue_.clear();
+  }
+  compactions_cv_.notify_all();
+  if (compactor_.joinable()) compactor_.join();
+}
+
+ServiceLayer::~ServiceLayer() { StopCompactions(); }
 
 Status ServiceLayer::FlushAll() {
   ELANUS_ASSIGN_OR_RETURN(std::vector<std::string> dbs, engine_->ListDatabases());

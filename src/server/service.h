@@ -16,6 +16,7 @@
 #pragma once
 
 #include <atomic>
+#include <condition_variable>
 #include <cstdint>
 #include <deque>
 #include <map>
@@ -24,6 +25,7 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -202,15 +204,23 @@ class ServiceLayer {
   // Returns the flush timestamp.
   Result<uint64_t> Flush(const std::string& db, const std::string& coll);
   Status FlushAll();  // every collection of every database (shutdown)
-  // Compaction runs synchronously; the returned id names its plans (what was merged into what)
-  // until the server restarts or 1,024 later compactions have run.
-  struct Compaction {
-    int64_t id = 0;
-    std::vector<CompactionPlan> plans;
+  // Compaction runs in the background, one at a time in request order, as in Milvus: Compact
+  // checks the collection and returns the compaction's id at once (an engine compaction also
+  // builds its outputs' indexes, minutes for millions of rows). GetCompaction reports it running
+  // until its outputs are swapped in, then its plans (what was merged into what) or its error.
+  // Ids are known until the server restarts or 1,024 later compactions were requested.
+  struct CompactionStatus {
+    bool done = false;
+    Status status;                      // the outcome, once done
+    std::vector<CompactionPlan> plans;  // once done
   };
-  Result<Compaction> Compact(const std::string& db, const std::string& coll,
-                             const CompactOptions& options = {});
-  Result<std::vector<CompactionPlan>> CompactionPlans(int64_t id);
+  Result<int64_t> Compact(const std::string& db, const std::string& coll,
+                          const CompactOptions& options = {});
+  Result<CompactionStatus> GetCompaction(int64_t id);
+  // Waits for the running compaction and drops queued ones. Call before the engine closes (the
+  // destructor calls it too).
+  void StopCompactions();
+  ~ServiceLayer();
   uint64_t AllocTimestamp() { return engine_->AllocTimestamp(); }
 
   uint64_t rows_inserted() const { return rows_inserted_.load(); }  // since start (metrics)
@@ -243,8 +253,18 @@ class ServiceLayer {
   std::deque<std::string> iterator_order_;
   std::atomic<uint64_t> next_iterator_{1};
 
-  std::mutex compactions_mu_;                                   // guards compactions_
-  std::map<int64_t, std::vector<CompactionPlan>> compactions_;  // by id; the newest 1,024
+  void CompactionLoop();
+  struct CompactionJob {
+    int64_t id = 0;
+    std::string db, coll;
+    CompactOptions options;
+  };
+  std::mutex compactions_mu_;  // guards the members below
+  std::condition_variable compactions_cv_;
+  std::deque<CompactionJob> compaction_queue_;
+  std::map<int64_t, CompactionStatus> compactions_;  // by id; the newest 1,024
+  bool compactions_stopping_ = false;
+  std::thread compactor_;  // started by the first Compact
 };
 
 }  // namespace elanus::server

@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <thread>
 
 namespace elanus::server {
 namespace {
@@ -100,6 +101,41 @@ TEST_F(ServiceTest, ConsistencyLevelsPickTheirSnapshots) {
   ReadConsistency it = Level(kConsistencyEventually, w - 5);
   it.iterator = true;  // a pinned iterator snapshot is exact
   EXPECT_EQ(ReadTs(it), w - 5);
+}
+
+TEST_F(ServiceTest, CompactionRunsInTheBackgroundAndReportsItsPlans) {
+  CreateAndInsert(0);
+  ASSERT_TRUE(service_->Flush("default", "c").ok());
+  FieldColumn ids{"id", DataType::kInt64};
+  ids.ints = {3};
+  FieldColumn vs{"v", DataType::kFloatVector, 2};
+  vs.floats = {1, 1};
+  ASSERT_TRUE(service_->Insert("default", "c", "", {ids, vs}).ok());
+  ASSERT_TRUE(service_->Flush("default", "c").ok());
+  // A missing collection fails at once; an unknown id is NotFound.
+  EXPECT_TRUE(service_->Compact("default", "nope").status().IsNotFound());
+  EXPECT_TRUE(service_->GetCompaction(12345).status().IsNotFound());
+  auto id = service_->Compact("default", "c");
+  ASSERT_TRUE(id.ok()) << id.status().ToString();
+  ServiceLayer::CompactionStatus c;
+  for (int i = 0; i < 3000 && !c.done; ++i) {  // up to 30 s; two tiny segments take milliseconds
+    auto got = service_->GetCompaction(*id);
+    ASSERT_TRUE(got.ok()) << got.status().ToString();
+    c = *got;
+    if (!c.done) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  ASSERT_TRUE(c.done);
+  ASSERT_TRUE(c.status.ok()) << c.status.ToString();
+  ASSERT_EQ(c.plans.size(), 1u);
+  EXPECT_EQ(c.plans[0].sources.size(), 2u);
+  auto segs = service_->ListSegments("default", "c");
+  ASSERT_TRUE(segs.ok());
+  ASSERT_EQ(segs->size(), 1u);
+  EXPECT_EQ((*segs)[0].id, c.plans[0].target);
+  EXPECT_EQ((*segs)[0].rows, 3u);
+  // Stopping twice (here, then in the destructor) is harmless; later requests are refused.
+  service_->StopCompactions();
+  EXPECT_EQ(service_->Compact("default", "c").status().code(), StatusCode::kUnavailable);
 }
 
 TEST_F(ServiceTest, BoundedWithoutGraceReadsAtNow) {

@@ -1,6 +1,8 @@
 """Segment listings (MilvusClient.list_persistent_segments / list_loaded_segments, the RPCs
 VectorDBBench polls): growing rows before a flush, sealed segments with their row counts after."""
 
+import time
+
 import pytest
 from pymilvus import MilvusException
 
@@ -28,6 +30,14 @@ def test_segment_listing_of_a_missing_collection_fails(client):
         client.list_persistent_segments("no_such_coll")
 
 
+def wait_compacted(client, cid, seconds=120):
+    """Compaction runs in the background (as in Milvus): poll its state until Completed."""
+    deadline = time.monotonic() + seconds
+    while client.get_compaction_state(cid) != "Completed":
+        assert time.monotonic() < deadline, f"compaction {cid} still running after {seconds} s"
+        time.sleep(0.05)
+
+
 def test_segments_report_key_order_and_force_merge_reports_its_plans(client, name):
     """The VectorDBBench optimize step: wait until every persistent segment is sorted by primary key,
     compact, force-merge with a target size, and check the plans cover every segment."""
@@ -43,13 +53,14 @@ def test_segments_report_key_order_and_force_merge_reports_its_plans(client, nam
 
     cid = client.compact(name)
     assert cid > 0
-    assert client.get_compaction_state(cid) == "Completed"
+    wait_compacted(client, cid)
     plans = client.get_compaction_plans(cid)
     assert sorted(s for p in plans.plans for s in p.sources) == sorted(by_rows)
     segs = client.list_persistent_segments(name)
     assert len(segs) == 1 and segs[0].is_sorted and segs[0].num_rows == 80
 
     cid2 = client.compact(name, target_size=1 << 40)
+    wait_compacted(client, cid2)
     plans = client.get_compaction_plans(cid2)
     assert [list(p.sources) for p in plans.plans] == [[segs[0].segment_id]]
     client.load_collection(name)
