@@ -71,9 +71,9 @@ Status IvfFlatIndex::Build(const void* vectors, int64_t n, ThreadPool* pool) {
   lists_.assign(centroids_.size() / dim, List{});
   ranker_.Build(centroids_.data(), lists_.size(), dim);
   const std::vector<uint32_t> assign = Assign(rows.data(), n, pool);
-  residual_ = params_.sq8;
-  if (params_.sq8) {
-    if (residual_) ToResiduals(rows.data(), n, assign);
+  residual_ = params_.sq8;  // every IVF_SQ8 built now codes residuals
+  if (residual_) {
+    ToResiduals(rows.data(), n, assign);
     TrainSq8(rows.data(), n);
   }
   Insert(rows.data(), n, 0, assign);
