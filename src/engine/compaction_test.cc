@@ -2,8 +2,12 @@
 // of segment listings, and the handoff (outputs indexed before they replace their sources, writes
 // made meanwhile kept).
 #include <algorithm>
+#include <atomic>
 #include <filesystem>
+#include <map>
+#include <random>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "engine/collection.h"
@@ -347,6 +351,99 @@ TEST_F(CompactionHandoffTest, WritesWhileTheOutputsAreBuiltAreKeptAcrossReopen) 
   ASSERT_TRUE(e_);
   ExpectRowsIntact(*e_, 943);
   EXPECT_EQ(IntFieldOf(*e_, 5, "n"), std::vector<int64_t>{99});
+}
+
+// A writer thread inserts, upserts, deletes and flushes while the main thread compacts again and
+// again; afterwards (and after a reopen) the rows are exactly the writer's model.
+TEST_F(CompactionHandoffTest, ConcurrentWritesDuringCompactionsAreKept) {
+  ASSERT_OK(e_->CreateIndex("default", "c", HnswOnVec()));
+  for (int s = 0; s < 4; ++s) InsertAndFlush(Range(s * 200, s * 200 + 200));
+  std::map<int, int> model;  // id -> n; the writer's alone until it is joined
+  for (int i = 0; i < 800; ++i) model[i] = 7;
+  auto row = [](int id, int n) {
+    return R"({"id": )" + std::to_string(id) + R"(, "vec": [)" + std::to_string(id) +
+           R"(, 1, 0, 0], "tag": "t)" + std::to_string(id) + R"(", "n": )" + std::to_string(n) +
+           "}";
+  };
+  std::atomic<bool> writer_failed{false};
+  std::atomic<bool> writer_done{false};
+  std::thread writer([&] {
+    std::mt19937 rng(7);
+    int next_id = 800;
+    for (int op = 0; op < 2000; ++op) {
+      std::vector<int> keys;
+      for (int k = 0; k < 5 && !model.empty(); ++k) {
+        auto it = model.begin();
+        std::advance(it, rng() % model.size());
+        keys.push_back(it->first);
+      }
+      bool ok = true;
+      switch (rng() % 4) {
+        case 0: {  // insert new rows
+          std::string rows = "[";
+          for (int k = 0; k < 5; ++k) {
+            rows += (k ? "," : "") + row(next_id, 7);
+            model[next_id++] = 7;
+          }
+          ok = e_->InsertRows("default", "c", "", rows + "]").ok();
+          break;
+        }
+        case 1: {  // upsert existing ones with a new n
+          std::string rows = "[";
+          std::sort(keys.begin(), keys.end());
+          keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
+          for (size_t k = 0; k < keys.size(); ++k) {
+            rows += (k ? "," : "") + row(keys[k], op);
+            model[keys[k]] = op;
+          }
+          ok = e_->UpsertRows("default", "c", "", rows + "]").ok();
+          break;
+        }
+        case 2: {  // delete
+          PrimaryKeys del;
+          for (int k : keys) {
+            del.ints.push_back(k);
+            model.erase(k);
+          }
+          ok = e_->Delete("default", "c", "", del).ok();
+          break;
+        }
+        default:
+          if (op % 8 == 3) ok = e_->Flush("default", "c").ok();
+      }
+      if (!ok) writer_failed = true;
+    }
+    writer_done = true;
+  });
+  int rounds = 0;
+  do {  // compactions back to back for as long as the writer writes
+    CompactOptions o;
+    o.force_merge = rounds++ % 2 == 1;
+    auto plans = e_->Compact("default", "c", o);
+    EXPECT_TRUE(plans.ok()) << plans.status().ToString();
+  } while (!writer_done.load());
+  writer.join();
+  RecordProperty("compactions", rounds);
+  ASSERT_FALSE(writer_failed.load());
+  auto check = [&] {
+    ExpectRowsIntact(*e_, model.size());
+    QueryRequest q;
+    q.collection = "c";
+    q.limit = 16384;
+    q.output_fields = {"id", "n"};
+    ASSERT_OK_AND_ASSIGN(auto r, e_->Query(q));
+    const FieldColumn& ids = r.fields[0].name == "id" ? r.fields[0] : r.fields[1];
+    const FieldColumn& ns = r.fields[0].name == "id" ? r.fields[1] : r.fields[0];
+    std::map<int, int> got;
+    for (size_t i = 0; i < ids.ints.size(); ++i)
+      got[static_cast<int>(ids.ints[i])] = static_cast<int>(ns.ints[i]);
+    EXPECT_EQ(got, model);
+  };
+  check();
+  e_.reset();
+  e_ = MustOpen(Options(dir_.path()));
+  ASSERT_TRUE(e_);
+  check();
 }
 
 TEST_F(CompactionHandoffTest, AnIndexDroppedMeanwhileIsNotAttached) {
