@@ -202,9 +202,24 @@ void IvfFlatIndex::ScanList(const float* q, QueryPrep& prep, uint32_t l, const B
       }
     }
     const float* step = sq_step_.data();
+    if (allowed == nullptr) {  // every row: blocks of rows per kernel call
+      float dist[kBlock];
+      for (size_t start = 0; start < list.rows.size(); start += kBlock) {
+        const size_t len = std::min(kBlock, list.rows.size() - start);
+        const uint8_t* codes = list.codes.data() + start * dim;
+        if (l2) {
+          simd::L2SqrSq8Batch(a, codes, len, step, dim, dist);
+          for (size_t i = 0; i < len; ++i) fn(list.rows[start + i], dist[i]);
+        } else {
+          simd::DotSq8Batch(a, codes, len, dim, dist);
+          for (size_t i = 0; i < len; ++i) fn(list.rows[start + i], -(ip_const + dist[i]));
+        }
+      }
+      return;
+    }
     for (size_t i = 0; i < list.rows.size(); ++i) {
       const uint32_t row = list.rows[i];
-      if (allowed && !allowed->test(row)) continue;
+      if (!allowed->test(row)) continue;
       const uint8_t* codes = list.codes.data() + i * dim;
       if (l2) {
         fn(row, simd::L2SqrSq8(a, codes, step, dim));

@@ -103,6 +103,11 @@ void InnerProductBatch(const float* q, const float* base, size_t n, size_t dim, 
 float L2SqrSq8(const float* a, const uint8_t* codes, const float* step,
                size_t dim);                                      // sum (a_j - codes_j * step_j)^2
 float DotSq8(const float* a, const uint8_t* codes, size_t dim);  // sum a_j * codes_j
+// The same over n consecutive rows of codes ([n][dim]) into out[n]; out[i] equals the one-row
+// kernel on row i exactly.
+void L2SqrSq8Batch(const float* a, const uint8_t* codes, size_t n, const float* step, size_t dim,
+                   float* out);
+void DotSq8Batch(const float* a, const uint8_t* codes, size_t n, size_t dim, float* out);
 
 // ---- nearest centroid (k-means assignment, simd/distance_ivf.cc) -------------------------------
 // rows: [n][dim]; centroids: [k][dim], k > 0; out: [n]. out[i] = the centroid nearest (L2) to row

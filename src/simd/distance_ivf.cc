@@ -169,6 +169,14 @@ float L2SqrSq8Impl(const float* a, const uint8_t* codes, const float* step, size
 float DotSq8Impl(const float* a, const uint8_t* codes, size_t dim) {
   return CodeReduce<false>(a, codes, nullptr, dim);
 }
+// n consecutive code rows in one dispatched call (a list scan made one call per row).
+void L2SqrSq8BatchImpl(const float* a, const uint8_t* codes, size_t n, const float* step,
+                       size_t dim, float* out) {
+  for (size_t i = 0; i < n; ++i) out[i] = CodeReduce<true>(a, codes + i * dim, step, dim);
+}
+void DotSq8BatchImpl(const float* a, const uint8_t* codes, size_t n, size_t dim, float* out) {
+  for (size_t i = 0; i < n; ++i) out[i] = CodeReduce<false>(a, codes + i * dim, nullptr, dim);
+}
 
 }  // namespace elanus::simd::HWY_NAMESPACE
 HWY_AFTER_NAMESPACE();
@@ -178,12 +186,21 @@ namespace elanus::simd {
 HWY_EXPORT(NearestL2Impl);
 HWY_EXPORT(L2SqrSq8Impl);
 HWY_EXPORT(DotSq8Impl);
+HWY_EXPORT(L2SqrSq8BatchImpl);
+HWY_EXPORT(DotSq8BatchImpl);
 
 float L2SqrSq8(const float* a, const uint8_t* codes, const float* step, size_t dim) {
   return HWY_DYNAMIC_DISPATCH(L2SqrSq8Impl)(a, codes, step, dim);
 }
 float DotSq8(const float* a, const uint8_t* codes, size_t dim) {
   return HWY_DYNAMIC_DISPATCH(DotSq8Impl)(a, codes, dim);
+}
+void L2SqrSq8Batch(const float* a, const uint8_t* codes, size_t n, const float* step, size_t dim,
+                   float* out) {
+  HWY_DYNAMIC_DISPATCH(L2SqrSq8BatchImpl)(a, codes, n, step, dim, out);
+}
+void DotSq8Batch(const float* a, const uint8_t* codes, size_t n, size_t dim, float* out) {
+  HWY_DYNAMIC_DISPATCH(DotSq8BatchImpl)(a, codes, n, dim, out);
 }
 
 void NearestL2(const float* rows, size_t n, const float* centroids, size_t k, size_t dim,

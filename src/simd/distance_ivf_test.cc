@@ -87,5 +87,29 @@ TEST(Sq8KernelTest, MatchTheScalarDefinitionAtEveryDim) {
   });
 }
 
+TEST(Sq8KernelTest, BatchesEqualTheOneRowKernelsExactly) {
+  ForEachTarget([] {
+    std::mt19937 rng(6);
+    std::uniform_int_distribution<int> byte(0, 255);
+    for (size_t dim : kDims) {
+      for (size_t n : {size_t{0}, size_t{1}, size_t{7}}) {
+        const std::vector<float> a = Random(dim, &rng);
+        const std::vector<float> step = Random(dim, &rng);
+        std::vector<uint8_t> codes(n * dim);
+        for (uint8_t& c : codes) c = static_cast<uint8_t>(byte(rng));
+        std::vector<float> l2(n + 1, -1.0f), dot(n + 1, -1.0f);  // one sentinel past the end
+        L2SqrSq8Batch(a.data(), codes.data(), n, step.data(), dim, l2.data());
+        DotSq8Batch(a.data(), codes.data(), n, dim, dot.data());
+        for (size_t i = 0; i < n; ++i) {
+          EXPECT_EQ(l2[i], L2SqrSq8(a.data(), codes.data() + i * dim, step.data(), dim)) << dim;
+          EXPECT_EQ(dot[i], DotSq8(a.data(), codes.data() + i * dim, dim)) << dim;
+        }
+        EXPECT_EQ(l2[n], -1.0f);
+        EXPECT_EQ(dot[n], -1.0f);
+      }
+    }
+  });
+}
+
 }  // namespace
 }  // namespace elanus::simd
