@@ -27,6 +27,8 @@ struct IndexDef {
   std::string resolved_type;  // registry type, e.g. HNSW
   MetricType metric = MetricType::kNone;
   std::map<std::string, std::string> params;  // build parameters actually used
+
+  bool operator==(const IndexDef&) const = default;
 };
 
 struct CollectionMeta {

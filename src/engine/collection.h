@@ -144,6 +144,7 @@ class Collection {
   Result<BuiltIndex> BuildIndexImage(const Segment::Snapshot& snap, const IndexDef& def,
                                      ThreadPool* pool) const;
   std::string IndexBlobName(int64_t segment_id, int64_t field_id) const;
+  std::string SegmentBlobName(int64_t segment_id) const;
   struct CompactionOutput;
   // Step 3 of Compact: swaps the outputs in for their sources. Caller holds flush_mu_, write_mu_.
   Status SwapInCompacted(std::vector<CompactionOutput>& outputs,

@@ -96,10 +96,7 @@ Status Collection::RecordIndex(const IndexParams& p, IndexDef def) {
   CollectionMeta m = meta();
   for (const IndexDef& d : m.indexes) {
     if (d.field_id == def.field_id) {
-      if (d.name == def.name && d.type == def.type && d.metric == def.metric &&
-          d.params == def.params) {
-        return Status::OK();  // creating the same index again is a no-op, as in Milvus
-      }
+      if (d == def) return Status::OK();  // the same index again is a no-op, as in Milvus
       return Status::AlreadyExists("field '" + p.field_name + "' already has index '" + d.name +
                                    "'; drop it first");
     }
@@ -168,6 +165,10 @@ bool Collection::IndexBuildFailed() const {
 std::string Collection::IndexBlobName(int64_t segment_id, int64_t field_id) const {
   return "c" + std::to_string(id_) + "/s" + std::to_string(segment_id) + "_f" +
          std::to_string(field_id) + ".idx";
+}
+
+std::string Collection::SegmentBlobName(int64_t segment_id) const {
+  return "c" + std::to_string(id_) + "/s" + std::to_string(segment_id) + ".seg";
 }
 
 Result<Collection::BuiltIndex> Collection::BuildIndexImage(const Segment::Snapshot& snap,

@@ -4,6 +4,7 @@
 #include <limits>
 #include <map>
 #include <mutex>
+#include <ranges>
 #include <unordered_set>
 
 #include "common/crc32c.h"
@@ -101,7 +102,7 @@ Status Collection::Flush() {
   std::vector<SegmentMeta> written;
   for (const auto& seg : frozen) {
     Segment::Snapshot snap = seg->Snap();
-    std::string name = BlobPrefix(id_) + "s" + std::to_string(seg->id()) + ".seg";
+    std::string name = SegmentBlobName(seg->id());
     Status st = storage_->blobs->Put(name, EncodeSegment(schema_, snap));
     if (!st.ok()) return restore(st);
     written.push_back({seg->id(), seg->partition_id(), snap.rows, name});
@@ -347,7 +348,7 @@ Status Collection::Compact(const CompactOptions& options, std::vector<Compaction
     Segment::Snapshot snap = out.merged->Snap();
     out.rows = snap.rows;
     if (snap.rows == 0) continue;
-    const std::string name = BlobPrefix(id_) + "s" + std::to_string(out.merged->id()) + ".seg";
+    const std::string name = SegmentBlobName(out.merged->id());
     Status put = storage_->blobs->Put(name, EncodeSegment(schema_, snap));
     if (!put.ok()) return discard(put);
     out.blob = name;
@@ -394,6 +395,7 @@ std::vector<DeleteMark> Collection::CarryOverDeletes(
   const types::ChunkView& oc = out.chunks.front();
   const types::ColumnView& opk = oc.columns[pk_pos_];
   const bool int_key = schema_.fields[pk_pos_].type == DataType::kInt64;
+  const auto positions = std::views::iota(size_t{0}, oc.rows);  // output rows, in key order
   for (const auto& src : sources) {
     Segment::Snapshot snap = src->Snap();
     for (const types::ChunkView& c : snap.chunks) {
@@ -403,16 +405,11 @@ std::vector<DeleteMark> Collection::CarryOverDeletes(
         if (del == kNeverDeleted) continue;
         // The output is in key order with one live version per key; the version is the same
         // row iff its insert timestamp is too (a deleted older version has an earlier one).
-        size_t lo = 0, hi = oc.rows;
-        while (lo < hi) {
-          const size_t mid = lo + (hi - lo) / 2;
-          const bool less =
-              int_key ? opk.As<int64_t>()[mid] < pk.As<int64_t>()[i] : opk.var[mid] < pk.var[i];
-          if (less)
-            lo = mid + 1;
-          else
-            hi = mid;
-        }
+        const auto key_before = [&](size_t row) {
+          return int_key ? opk.As<int64_t>()[row] < pk.As<int64_t>()[i] : opk.var[row] < pk.var[i];
+        };
+        const auto lo = static_cast<size_t>(
+            std::ranges::partition_point(positions, key_before) - positions.begin());
         if (lo == oc.rows) continue;
         const bool same_key =
             int_key ? opk.As<int64_t>()[lo] == pk.As<int64_t>()[i] : opk.var[lo] == pk.var[i];
@@ -458,12 +455,7 @@ Status Collection::SwapInCompacted(std::vector<CompactionOutput>& outputs,
       // Indexes of definitions dropped or replaced meanwhile are not kept; missing ones are
       // built later by the background builder.
       for (const auto& [field, idx] : out.indexes) {
-        bool alive = std::any_of(m.indexes.begin(), m.indexes.end(), [&](const IndexDef& d) {
-          return d.field_id == field && d.name == idx.def.name &&
-                 d.resolved_type == idx.def.resolved_type && d.params == idx.def.params &&
-                 d.metric == idx.def.metric;
-        });
-        if (alive)
+        if (std::find(m.indexes.begin(), m.indexes.end(), idx.def) != m.indexes.end())
           sm.index_blobs[field] = idx.blob;
         else
           dropped_blobs.push_back(idx.blob);
