@@ -70,6 +70,8 @@ int IndexSweep(const Args& a) {
   double build = std::chrono::duration<double>(Clock::now() - t0).count();
   size_t rss1 = RssBytes();
   pool.reset();
+  // Searches read the index only: the input rows go, so a large run (10M rows) holds one copy.
+  std::vector<float>().swap(base.data);
 
   std::string dir = Get(a, "out-dir", ".");
   bool warmed = false;

@@ -47,15 +47,11 @@ float BinIvfFlatIndex::Distance(const uint8_t* a, const uint8_t* b) const {
 }
 
 uint32_t BinIvfFlatIndex::Nearest(const uint8_t* x) const {
-  uint32_t best = 0, best_d = UINT32_MAX;
-  for (size_t c = 0; c < lists_.size(); ++c) {
-    const uint32_t d = simd::Hamming(x, centroids_.data() + c * bytes_, bytes_);
-    if (d < best_d) {
-      best_d = d;
-      best = static_cast<uint32_t>(c);
-    }
-  }
-  return best;
+  thread_local std::vector<uint32_t> d;
+  d.resize(lists_.size());
+  simd::HammingBatch(x, centroids_.data(), lists_.size(), bytes_, d.data());
+  // The first minimum: ties go to the smaller list id.
+  return static_cast<uint32_t>(std::min_element(d.begin(), d.end()) - d.begin());
 }
 
 void BinIvfFlatIndex::AssignNearest(const uint8_t* rows, const size_t* ids, size_t n, uint32_t* out,
@@ -157,20 +153,37 @@ Status BinIvfFlatIndex::ResolveNprobe(const SearchParams& params, size_t* nprobe
 }
 
 IvfListOrder BinIvfFlatIndex::RankLists(const uint8_t* q, size_t first) const {
-  std::vector<float> d(lists_.size());  // Hamming distances: exact in float
-  for (size_t c = 0; c < lists_.size(); ++c) {
-    d[c] = static_cast<float>(simd::Hamming(q, centroids_.data() + c * bytes_, bytes_));
-  }
+  std::vector<uint32_t> h(lists_.size());
+  simd::HammingBatch(q, centroids_.data(), lists_.size(), bytes_, h.data());
+  std::vector<float> d(h.begin(), h.end());  // Hamming distances: exact in float
   return IvfListOrder(std::move(d), first);
 }
 
 template <typename Fn>
 void BinIvfFlatIndex::ScanList(const uint8_t* q, const List& list, const Bitset* allowed,
                                Fn&& fn) const {
-  for (size_t i = 0; i < list.rows.size(); ++i) {
-    const uint32_t row = list.rows[i];
-    if (allowed && !allowed->test(row)) continue;
-    fn(row, Distance(q, list.codes.data() + i * bytes_));
+  if (allowed != nullptr) {  // per row: disallowed rows are skipped, not scored
+    for (size_t i = 0; i < list.rows.size(); ++i) {
+      const uint32_t row = list.rows[i];
+      if (allowed->test(row)) fn(row, Distance(q, list.codes.data() + i * bytes_));
+    }
+    return;
+  }
+  // Unfiltered: blocks of rows per kernel call (one dispatch per block, not per row).
+  constexpr size_t kBlock = 256;
+  float d[kBlock];
+  uint32_t h[kBlock];
+  const bool hamming = spec_.metric == MetricType::kHamming;
+  for (size_t i = 0; i < list.rows.size(); i += kBlock) {
+    const size_t m = std::min(kBlock, list.rows.size() - i);
+    const uint8_t* codes = list.codes.data() + i * bytes_;
+    if (hamming) {
+      simd::HammingBatch(q, codes, m, bytes_, h);
+      for (size_t k = 0; k < m; ++k) d[k] = static_cast<float>(h[k]);
+    } else {
+      simd::JaccardBatch(q, codes, m, bytes_, d);
+    }
+    for (size_t k = 0; k < m; ++k) fn(list.rows[i + k], d[k]);
   }
 }
 

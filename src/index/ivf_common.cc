@@ -87,18 +87,8 @@ IvfListOrder IvfCoarseRanker::Rank(const float* centroids, size_t lists, size_t 
   std::vector<float> approx(lists);
   const float bias = static_cast<float>(2 * q_off);
   const float scale = 2 * quant_.step() * qs;
-  size_t l = 0;
-  for (; l + 4 <= lists; l += 4) {
-    const int8_t* rows[4];
-    for (size_t r = 0; r < 4; ++r) rows[r] = codes_.data() + (l + r) * dim;
-    float dot[4];
-    simd::InnerProductI8Rows4(qi.data(), rows, dim, dot);
-    for (size_t r = 0; r < 4; ++r) approx[l + r] = norms_[l + r] - bias - scale * dot[r];
-  }
-  for (; l < lists; ++l) {
-    approx[l] =
-        norms_[l] - bias - scale * simd::InnerProductI8(qi.data(), codes_.data() + l * dim, dim);
-  }
+  simd::InnerProductI8Batch(qi.data(), codes_.data(), lists, dim, approx.data());
+  for (size_t l = 0; l < lists; ++l) approx[l] = norms_[l] - bias - scale * approx[l];
   // The `cand` nearest by approximate distance, in one pass through the bounded heap (an
   // nth_element over every list, with its indirect comparisons, cost more than the int8 distances
   // at 4,000 lists). Ties go to the smaller id, as in IvfListOrder.

@@ -54,11 +54,18 @@ float NormI8(const int8_t* a, size_t dim);  // sqrt of the exact sum of squares
 // L2SqrI8(q, rows[r], dim) / InnerProductI8(q, rows[r], dim) exactly.
 void L2SqrI8Rows4(const int8_t* q, const int8_t* const rows[4], size_t dim, float out[4]);
 void InnerProductI8Rows4(const int8_t* q, const int8_t* const rows[4], size_t dim, float out[4]);
+// One query against n consecutive rows ([n][dim], e.g. IVF centroid codes) into out[n]; out[i]
+// equals InnerProductI8(q, row i, dim) exactly.
+void InnerProductI8Batch(const int8_t* q, const int8_t* rows, size_t n, size_t dim, float* out);
 
 // ---- binary: packed bits, nbytes = dim / 8 (bit order irrelevant) -------------------------------
 uint32_t Hamming(const uint8_t* a, const uint8_t* b, size_t nbytes);  // popcount(a ^ b)
 // 1 - popcount(a & b) / popcount(a | b); 0 when both vectors are all-zero.
 float Jaccard(const uint8_t* a, const uint8_t* b, size_t nbytes);
+// The same over n consecutive rows ([n][nbytes]) into out[n], equal to the one-row kernels
+// exactly; one dispatched call per block of rows.
+void HammingBatch(const uint8_t* q, const uint8_t* rows, size_t n, size_t nbytes, uint32_t* out);
+void JaccardBatch(const uint8_t* q, const uint8_t* rows, size_t n, size_t nbytes, float* out);
 
 // ---- sparse -------------------------------------------------------------------------------------
 // ai[an], bi[bn]: strictly increasing indices (sorted, unique; caller's responsibility, not

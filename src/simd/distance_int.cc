@@ -137,6 +137,19 @@ void DotI8Rows4Impl(const int8_t* q, const int8_t* const* rows, size_t dim, int6
   I8Reduce4<false>(q, rows, dim, out);
 }
 
+// Rows [0, n) of a contiguous [n][dim] block, four at a time (I8Reduce4), the rest one by one.
+void DotI8BatchImpl(const int8_t* q, const int8_t* rows, size_t n, size_t dim, float* out) {
+  size_t i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const int8_t* const r[4] = {rows + i * dim, rows + (i + 1) * dim, rows + (i + 2) * dim,
+                                rows + (i + 3) * dim};
+    int64_t s[4];
+    I8Reduce4<false>(q, r, dim, s);
+    for (size_t k = 0; k < 4; ++k) out[i + k] = static_cast<float>(s[k]);
+  }
+  for (; i < n; ++i) out[i] = static_cast<float>(I8Reduce<false, false>(q, rows + i * dim, dim));
+}
+
 int64_t L2SqrI8Impl(const int8_t* a, const int8_t* b, size_t dim) {
   return I8Reduce<true, false>(a, b, dim);
 }
@@ -236,6 +249,16 @@ void IntersectUnionImpl(const uint8_t* a, const uint8_t* b, size_t nbytes, uint6
 
 #endif  // HWY_TARGET == HWY_SCALAR
 
+// One dispatched call per block of rows instead of one per row: the per-row kernels are inlined.
+void HammingBatchImpl(const uint8_t* q, const uint8_t* rows, size_t n, size_t nbytes,
+                      uint32_t* out) {
+  for (size_t i = 0; i < n; ++i) out[i] = static_cast<uint32_t>(HammingImpl(q, rows + i * nbytes, nbytes));
+}
+void IntersectUnionBatchImpl(const uint8_t* q, const uint8_t* rows, size_t n, size_t nbytes,
+                             uint64_t* counts) {
+  for (size_t i = 0; i < n; ++i) IntersectUnionImpl(q, rows + i * nbytes, nbytes, counts + 2 * i);
+}
+
 }  // namespace elanus::simd::HWY_NAMESPACE
 HWY_AFTER_NAMESPACE();
 
@@ -251,6 +274,9 @@ HWY_EXPORT(L2SqrI8Rows4Impl);
 HWY_EXPORT(DotI8Rows4Impl);
 HWY_EXPORT(HammingImpl);
 HWY_EXPORT(IntersectUnionImpl);
+HWY_EXPORT(DotI8BatchImpl);
+HWY_EXPORT(HammingBatchImpl);
+HWY_EXPORT(IntersectUnionBatchImpl);
 
 float L2SqrI8(const int8_t* a, const int8_t* b, size_t dim) {
   return static_cast<float>(HWY_DYNAMIC_DISPATCH(L2SqrI8Impl)(a, b, dim));
@@ -272,6 +298,25 @@ void InnerProductI8Rows4(const int8_t* q, const int8_t* const rows[4], size_t di
   int64_t s[4];
   HWY_DYNAMIC_DISPATCH(DotI8Rows4Impl)(q, rows, dim, s);
   for (int r = 0; r < 4; ++r) out[r] = static_cast<float>(s[r]);
+}
+
+void InnerProductI8Batch(const int8_t* q, const int8_t* rows, size_t n, size_t dim, float* out) {
+  HWY_DYNAMIC_DISPATCH(DotI8BatchImpl)(q, rows, n, dim, out);
+}
+
+void HammingBatch(const uint8_t* q, const uint8_t* rows, size_t n, size_t nbytes, uint32_t* out) {
+  HWY_DYNAMIC_DISPATCH(HammingBatchImpl)(q, rows, n, nbytes, out);
+}
+
+void JaccardBatch(const uint8_t* q, const uint8_t* rows, size_t n, size_t nbytes, float* out) {
+  constexpr size_t kBlock = 256;
+  uint64_t counts[2 * kBlock];
+  for (size_t i = 0; i < n; i += kBlock) {
+    const size_t m = std::min(kBlock, n - i);
+    HWY_DYNAMIC_DISPATCH(IntersectUnionBatchImpl)(q, rows + i * nbytes, m, nbytes, counts);
+    for (size_t k = 0; k < m; ++k)
+      out[i + k] = detail::JaccardFromCounts(counts[2 * k], counts[2 * k + 1]);
+  }
 }
 
 uint32_t Hamming(const uint8_t* a, const uint8_t* b, size_t nbytes) {

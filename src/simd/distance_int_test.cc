@@ -87,6 +87,39 @@ TEST(DistanceTest, BinaryMatchesReferenceExactly) {
   });
 }
 
+// The batch kernels against the one-row kernels, over blocks whose sizes leave every remainder of
+// the four-row grouping (and, for Jaccard, cross its internal 256-row blocks).
+TEST(DistanceTest, BatchKernelsEqualTheOneRowKernels) {
+  ForEachTarget([] {
+    std::mt19937 rng(30);
+    for (size_t d : kDims) {
+      for (size_t n : {size_t{0}, size_t{1}, size_t{3}, size_t{4}, size_t{7}, size_t{300}}) {
+        if (d >= 1000 && n > 7) continue;  // keep the test short
+        const auto q8 = RandomI8(d, rng);
+        const auto rows8 = RandomI8(n * d, rng);
+        std::vector<float> ip(n + 1, -1.0f);
+        InnerProductI8Batch(q8.data(), rows8.data(), n, d, ip.data());
+        for (size_t i = 0; i < n; ++i) {
+          EXPECT_EQ(ip[i], InnerProductI8(q8.data(), rows8.data() + i * d, d)) << d << " " << i;
+        }
+        EXPECT_EQ(ip[n], -1.0f) << "wrote past n";
+        const auto qb = RandomBytes(d, rng);
+        const auto rowsb = RandomBytes(n * d, rng);
+        std::vector<uint32_t> ham(n + 1, 7u);
+        std::vector<float> jac(n + 1, -1.0f);
+        HammingBatch(qb.data(), rowsb.data(), n, d, ham.data());
+        JaccardBatch(qb.data(), rowsb.data(), n, d, jac.data());
+        for (size_t i = 0; i < n; ++i) {
+          EXPECT_EQ(ham[i], Hamming(qb.data(), rowsb.data() + i * d, d)) << d << " " << i;
+          EXPECT_EQ(jac[i], Jaccard(qb.data(), rowsb.data() + i * d, d)) << d << " " << i;
+        }
+        EXPECT_EQ(ham[n], 7u);
+        EXPECT_EQ(jac[n], -1.0f);
+      }
+    }
+  });
+}
+
 TEST(DistanceTest, BinaryEdgeCases) {
   ForEachTarget([] {
     for (size_t d : kDims) {
