@@ -2,6 +2,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstring>
+#include <unordered_set>
 
 #include "engine/catalog_codec.h"
 #include "engine/engine_impl.h"
@@ -64,9 +65,38 @@ Status Engine::Impl::Open() {
     names_[{m.db, m.schema.name}] = m.id;
     colls_[m.id] = std::move(coll);
   }
+  ELANUS_RETURN_IF_ERROR(SweepUnreferencedBlobs());
   ELANUS_RETURN_IF_ERROR(Replay());
   maintenance_ = std::thread([this] { MaintenanceLoop(); });
   builder_ = std::thread([this] { IndexBuildLoop(); });
+  return Status::OK();
+}
+
+Status Engine::Impl::SweepUnreferencedBlobs() {
+  std::unordered_set<std::string> live;
+  for (const auto& [id, coll] : colls_) {
+    const CollectionMeta m = coll->meta();
+    for (const auto& sm : m.segments) {
+      live.insert(sm.blob);
+      for (const auto& [field, blob] : sm.index_blobs) live.insert(blob);
+    }
+    live.insert(m.deltas.begin(), m.deltas.end());
+  }
+  ELANUS_ASSIGN_OR_RETURN(auto names, storage_.blobs->List("c"));
+  size_t swept = 0;
+  for (const std::string& name : names) {
+    // Only names of the collection layout ("c<id>/..."); anything else is not ours to judge.
+    const size_t slash = name.find('/');
+    if (slash == std::string::npos || slash < 2 ||
+        name.find_first_not_of("0123456789", 1) != slash || live.count(name) > 0) {
+      continue;
+    }
+    ELANUS_RETURN_IF_ERROR(storage_.blobs->Delete(name));
+    ++swept;
+  }
+  if (swept > 0) {
+    std::fprintf(stderr, "elanus: deleted %zu blob(s) no catalog entry references\n", swept);
+  }
   return Status::OK();
 }
 

@@ -72,6 +72,12 @@ class Engine::Impl {
   storage::MetaStore* meta() { return storage_.meta.get(); }  // engine_server_meta.cc
 
  private:
+  // Open, before any writer runs: deletes the collection blobs ("c<id>/...") the catalog does not
+  // reference. A crash leaves them behind between a blob's write and its catalog commit (flush,
+  // index build, compaction output) or between a commit and the deletion of what it replaced
+  // (compaction sources, a dropped collection or partition). The storage lock keeps other
+  // processes out, so no unfinished write of another writer can be among them.
+  Status SweepUnreferencedBlobs();
   Status Replay();
   Status TruncateLog();
   Result<uint64_t> ReadTs(engine::Collection& c, uint64_t requested);

@@ -8,6 +8,7 @@
 #include <fstream>
 
 #include "engine/test_util.h"
+#include "storage/storage.h"
 
 namespace elanus::engine {
 namespace {
@@ -139,6 +140,50 @@ TEST_P(RecoveryTest, SecondOpenerGetsAClearErrorInProcessAndFromAnotherProcess) 
   int status = 0;
   waitpid(pid, &status, 0);
   EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+}
+
+// Blobs a crash leaves behind (written before their catalog commit, or replaced by one and not yet
+// deleted) are deleted at the next open; referenced blobs and names outside the collection layout
+// stay.
+TEST_P(RecoveryTest, BlobsNoCatalogEntryReferencesAreSweptAtOpen) {
+  auto open_storage = [&] {
+    return GetParam() ? storage::OpenSingleFile(opts().path)
+                      : storage::OpenDataDir(opts().path, storage::LogOptions{});
+  };
+  {
+    auto e = MustOpen(opts());
+    ASSERT_OK(e->CreateCollection("default", BasicSchema("c")));
+    ASSERT_OK(e->InsertRows("default", "c", "", Rows(0, 100)).status());
+    ASSERT_OK(e->Flush("default", "c"));
+    ASSERT_OK(e->Delete("default", "c", "", PrimaryKeys{{1, 2}, {}}).status());
+    ASSERT_OK(e->Flush("default", "c"));  // a delete log
+  }
+  std::vector<std::string> expected;
+  {
+    auto st = open_storage();
+    ASSERT_OK(st.status());
+    auto live = st->blobs->List("");
+    ASSERT_OK(live.status());
+    ASSERT_GE(live->size(), 2u) << "a segment and a delete log";
+    expected = *live;
+    const std::string dir = expected[0].substr(0, expected[0].find('/') + 1);
+    ASSERT_OK(st->blobs->Put(dir + "s999.seg", "an unfinished flush"));
+    ASSERT_OK(st->blobs->Put(dir + "s999_f101.idx", "an unfinished index build"));
+    ASSERT_OK(st->blobs->Put(dir + "d1.del", "a replaced delete log"));
+    ASSERT_OK(st->blobs->Put("c987654/s1.seg", "a dropped collection's segment"));
+    ASSERT_OK(st->blobs->Put("cx/s1.seg", "not the collection layout"));
+    expected.push_back("cx/s1.seg");
+    std::sort(expected.begin(), expected.end());
+  }
+  {
+    auto e = MustOpen(opts());
+    EXPECT_EQ(Count(*e), 98);
+  }
+  auto st = open_storage();
+  ASSERT_OK(st.status());
+  auto after = st->blobs->List("");
+  ASSERT_OK(after.status());
+  EXPECT_EQ(*after, expected);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, RecoveryTest, ::testing::Values(false, true),
