@@ -143,10 +143,11 @@ Status CheckAddArgs(const void* vectors, int64_t n, int64_t current_rows) {
 }
 
 float TopK::Bound() const {
-  return full() ? heap_.front().first : std::numeric_limits<float>::infinity();
+  // k = 0 counts as full with nothing in it: every row is out, but there is no k-th distance.
+  return full() && !heap_.empty() ? heap_.front().first : std::numeric_limits<float>::infinity();
 }
 
-void TopK::Push(float d, int64_t row) {
+void TopK::PushSlow(float d, int64_t row) {
   if (k_ == 0) return;
   if (std::isnan(d)) d = std::numeric_limits<float>::infinity();  // keep the heap ordering valid
   if (full()) {

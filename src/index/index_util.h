@@ -53,11 +53,17 @@ class TopK {
   bool full() const { return heap_.size() >= k_; }
   // The current k-th distance (+inf while not full): rows at or beyond it cannot enter.
   float Bound() const;
-  void Push(float d, int64_t row);
+  // Inline for the common case of a row that cannot enter (scans push every row they score).
+  void Push(float d, int64_t row) {
+    if (!heap_.empty() && heap_.size() >= k_ && d > heap_.front().first) return;
+    PushSlow(d, row);
+  }
   // Moves the contents out as Milvus results, best first.
   void Drain(MetricType m, std::vector<Neighbor>* out);
 
  private:
+  void PushSlow(float d, int64_t row);
+
   size_t k_;
   std::vector<std::pair<float, int64_t>> heap_;  // max-heap on (distance, row)
 };
