@@ -408,8 +408,8 @@ std::vector<DeleteMark> Collection::CarryOverDeletes(
         const auto key_before = [&](size_t row) {
           return int_key ? opk.As<int64_t>()[row] < pk.As<int64_t>()[i] : opk.var[row] < pk.var[i];
         };
-        const auto lo = static_cast<size_t>(
-            std::ranges::partition_point(positions, key_before) - positions.begin());
+        const auto lo = static_cast<size_t>(std::ranges::partition_point(positions, key_before) -
+                                            positions.begin());
         if (lo == oc.rows) continue;
         const bool same_key =
             int_key ? opk.As<int64_t>()[lo] == pk.As<int64_t>()[i] : opk.var[lo] == pk.var[i];

@@ -1,4 +1,6 @@
 // TopK: the bounded heap every exact and IVF scan pushes its rows through.
+#include "index/index_util.h"
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -6,8 +8,6 @@
 #include <limits>
 #include <random>
 #include <vector>
-
-#include "index/index_util.h"
 
 namespace elanus::index {
 namespace {
@@ -33,7 +33,7 @@ TEST(TopKTest, KeepsTheKSmallestPairsWithTiesAndNaN) {
       all.resize(std::min(all.size(), k));
       EXPECT_EQ(top.size(), all.size());
       EXPECT_EQ(top.Bound(), all.size() == k && k > 0 ? all.back().first
-                                                       : std::numeric_limits<float>::infinity());
+                                                      : std::numeric_limits<float>::infinity());
       std::vector<Neighbor> out;
       top.Drain(MetricType::kL2, &out);  // kL2: scores are the distances
       ASSERT_EQ(out.size(), all.size()) << "k=" << k;

@@ -252,7 +252,8 @@ void IntersectUnionImpl(const uint8_t* a, const uint8_t* b, size_t nbytes, uint6
 // One dispatched call per block of rows instead of one per row: the per-row kernels are inlined.
 void HammingBatchImpl(const uint8_t* q, const uint8_t* rows, size_t n, size_t nbytes,
                       uint32_t* out) {
-  for (size_t i = 0; i < n; ++i) out[i] = static_cast<uint32_t>(HammingImpl(q, rows + i * nbytes, nbytes));
+  for (size_t i = 0; i < n; ++i)
+    out[i] = static_cast<uint32_t>(HammingImpl(q, rows + i * nbytes, nbytes));
 }
 void IntersectUnionBatchImpl(const uint8_t* q, const uint8_t* rows, size_t n, size_t nbytes,
                              uint64_t* counts) {
