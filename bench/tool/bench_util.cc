@@ -29,6 +29,20 @@ bool ReadI64(const std::string& path, std::vector<int64_t>* out) {
   return static_cast<bool>(f.read(reinterpret_cast<char*>(out->data()), bytes));
 }
 
+bool ReadWholeFile(const std::string& path, std::string* out) {
+  std::ifstream f(path, std::ios::binary | std::ios::ate);
+  if (!f) return false;
+  out->resize(static_cast<size_t>(f.tellg()));
+  f.seekg(0);
+  return static_cast<bool>(f.read(out->data(), static_cast<std::streamsize>(out->size())));
+}
+
+bool WriteWholeFile(const std::string& path, const std::string& data) {
+  std::ofstream f(path, std::ios::binary);
+  f.write(data.data(), static_cast<std::streamsize>(data.size()));
+  return static_cast<bool>(f.flush());
+}
+
 bool WriteIbin(const std::string& path, uint32_t n, uint32_t k, const std::vector<int32_t>& ids) {
   std::ofstream f(path, std::ios::binary);
   uint32_t hdr[2] = {n, k};

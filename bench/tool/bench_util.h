@@ -21,6 +21,9 @@ struct Matrix {
 bool ReadFbin(const std::string& path, Matrix* m);
 // Raw little-endian int64 values, one per row (the harness writes scalar columns this way).
 bool ReadI64(const std::string& path, std::vector<int64_t>* out);
+// The whole file as bytes / a file holding exactly `data`.
+bool ReadWholeFile(const std::string& path, std::string* out);
+bool WriteWholeFile(const std::string& path, const std::string& data);
 bool WriteIbin(const std::string& path, uint32_t n, uint32_t k, const std::vector<int32_t>& ids);
 
 int Die(const std::string& what);

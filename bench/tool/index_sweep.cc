@@ -65,9 +65,25 @@ int IndexSweep(const Args& a) {
   if (threads > 1) pool = std::make_unique<ThreadPool>(threads - 1);  // + the calling thread
   size_t rss0 = RssBytes();
   auto t0 = Clock::now();
-  if (auto st = idx->Build(base.data.data(), base.n, pool.get()); !st.ok())
+  // --load-index reads an image written by --save-index (experiments on one graph skip the
+  // build; build_seconds is then the load time); the base rows must be the ones it was built on.
+  if (const std::string load = Get(a, "load-index", ""); !load.empty()) {
+    std::string image;
+    if (!ReadWholeFile(load, &image)) return Die("cannot read --load-index " + load);
+    auto loaded = index::IndexRegistry::Global().Load(image);
+    if (!loaded.ok()) return Die(loaded.status().ToString());
+    if ((*loaded)->TypeName() != idx->TypeName() || (*loaded)->Size() != base.n)
+      return Die("--load-index " + load + " is not a " + type + " index of the --base rows");
+    idx = std::move(*loaded);
+  } else if (auto st = idx->Build(base.data.data(), base.n, pool.get()); !st.ok()) {
     return Die(st.ToString());
+  }
   double build = std::chrono::duration<double>(Clock::now() - t0).count();
+  if (const std::string save = Get(a, "save-index", ""); !save.empty()) {
+    std::string image;
+    if (auto st = idx->Serialize(&image); !st.ok()) return Die(st.ToString());
+    if (!WriteWholeFile(save, image)) return Die("cannot write --save-index " + save);
+  }
   size_t rss1 = RssBytes();
   pool.reset();
   // Searches read the index only: the input rows go, so a large run (10M rows) holds one copy.

@@ -149,6 +149,40 @@ TEST_F(SweepTest, IndexSweepWritesTheSearchAnswers) {
   EXPECT_GE(HitsOfExactTop10(ids), kQ * 10 * 95 / 100);  // ef=200 on 600 rows: near-exact
 }
 
+// --save-index then --load-index: the loaded image answers exactly as the built index did; an
+// image of another type or other rows is refused.
+TEST_F(SweepTest, IndexSavedThenLoadedGivesTheSameAnswers) {
+  Args a = Common("HNSW");
+  a["param.M"] = "16";
+  a["param.efConstruction"] = "100";
+  a["sweep"] = "ef=20";
+  a["save-index"] = dir_ + "/hnsw.idx";
+  testing::internal::CaptureStdout();
+  ASSERT_EQ(IndexSweep(a), 0);
+  testing::internal::GetCapturedStdout();
+  const std::vector<int32_t> built = ReadIbin(dir_ + "/ids-0.ibin");
+  ASSERT_TRUE(std::filesystem::exists(dir_ + "/hnsw.idx"));
+  a.erase("save-index");
+  a["load-index"] = dir_ + "/hnsw.idx";
+  std::filesystem::remove(dir_ + "/ids-0.ibin");
+  testing::internal::CaptureStdout();
+  ASSERT_EQ(IndexSweep(a), 0);
+  testing::internal::GetCapturedStdout();
+  EXPECT_EQ(ReadIbin(dir_ + "/ids-0.ibin"), built);
+  EXPECT_GE(HitsOfExactTop10(built), kQ * 10 * 80 / 100);
+  a["type"] = "IVF_FLAT";  // not the type of the image
+  testing::internal::CaptureStderr();
+  EXPECT_EQ(IndexSweep(a), 1);
+  EXPECT_NE(testing::internal::GetCapturedStderr().find("is not a IVF_FLAT index"),
+            std::string::npos);
+  a["type"] = "HNSW";
+  a["load-index"] = dir_ + "/missing.idx";
+  testing::internal::CaptureStderr();
+  EXPECT_EQ(IndexSweep(a), 1);
+  EXPECT_NE(testing::internal::GetCapturedStderr().find("cannot read --load-index"),
+            std::string::npos);
+}
+
 // --serve 1 (bench/ann_interleaved.py): one build line, then one point per stdin line.
 TEST_F(SweepTest, IndexServeAnswersOnePointPerLine) {
   Args a = Common("HNSW");

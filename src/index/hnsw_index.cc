@@ -109,6 +109,8 @@ Result<HnswParams> HnswParams::ParseSq(const ParamMap& params) {
 
 void HnswIndex::AlignedFree::operator()(std::byte* p) const { std::free(p); }
 
+std::byte* HnswIndex::AllocateNodeBlock(size_t bytes) { return AllocateBlock(bytes); }
+
 HnswIndex::HnswIndex(const IndexSpec& spec, const HnswParams& params) { Configure(spec, params); }
 
 void HnswIndex::Configure(const IndexSpec& spec, const HnswParams& params) {
@@ -240,6 +242,8 @@ void HnswIndex::Clear() {
   entry_ = -1;
   max_level_ = -1;
   perm_.clear();
+  ext_of_.clear();
+  int_of_.clear();
   row_type_ = simd::RowType::kF32;
   Configure(spec_, params_);  // the float32 layout again
 }
@@ -339,6 +343,14 @@ Status HnswIndex::Add(const void* vectors, int64_t n, ThreadPool* pool) {
     }
     ReleaseVisited(std::move(visited));
   }
+  if (first == 0 && params_.reorder) {
+    Renumber(LocalityOrder());
+  } else if (!ext_of_.empty()) {  // rows added to a renumbered index keep their own numbers
+    for (int64_t i = first; i < n_; ++i) {
+      ext_of_.push_back(static_cast<uint32_t>(i));
+      int_of_.push_back(static_cast<uint32_t>(i));
+    }
+  }
   return Status::OK();
 }
 
@@ -359,7 +371,7 @@ size_t HnswIndex::MemoryBytes() const {
   for (int64_t i = 0; i < n_; ++i) {
     bytes += static_cast<size_t>(levels_[static_cast<size_t>(i)]) * (m_ + 1) * sizeof(uint32_t);
   }
-  return bytes;
+  return bytes + (ext_of_.capacity() + int_of_.capacity()) * sizeof(uint32_t);
 }
 
 // Body: u32 M | u32 efConstruction | u64 seed | u64 n | i64 entry | i32 max level
@@ -368,6 +380,7 @@ size_t HnswIndex::MemoryBytes() const {
 //       | permuted only: u32 perm[dim] (stored component j = input component perm[j])
 //       | flag 32 only: u8 row type (simd::RowType: 1 float16, 2 bfloat16, 3 int8, 4 uint8)
 //       | sq8 only: float step, float offsets[stored dim]
+//       | flag 64 only: u32 row[n] (the input row number of node i; nodes renumbered for locality)
 //       (stored dim = dim + 1 for IP: vectors carry the extension coordinate)
 //       | i8 level[n] | per node: u32 count, u32 links[count], vector[stored dim] (float32, or
 //         the row type of flag 32)
@@ -382,12 +395,13 @@ Status HnswIndex::Serialize(std::string* out) const {
   w.Put<int64_t>(entry_);
   w.Put<int32_t>(max_level_);
   // flags: 1 = HNSW_SQ, 2 = refine, 4 = sq_type FP16, 8 = sq_type BF16 (neither: SQ8),
-  // 16 = components permuted (perm_ follows the norm), 32 = rows in a narrow row type.
-  w.Put<uint8_t>(static_cast<uint8_t>((params_.sq8 ? 1 : 0) | (params_.refine ? 2 : 0) |
-                                      (params_.sq_type == HnswParams::SqType::kFp16 ? 4 : 0) |
-                                      (params_.sq_type == HnswParams::SqType::kBf16 ? 8 : 0) |
-                                      (perm_.empty() ? 0 : 16) |
-                                      (RowTypeOfRows() == simd::RowType::kF32 ? 0 : 32)));
+  // 16 = components permuted (perm_ follows the norm), 32 = rows in a narrow row type,
+  // 64 = nodes renumbered (ext_of_ follows the SQ8 parameters).
+  w.Put<uint8_t>(static_cast<uint8_t>(
+      (params_.sq8 ? 1 : 0) | (params_.refine ? 2 : 0) |
+      (params_.sq_type == HnswParams::SqType::kFp16 ? 4 : 0) |
+      (params_.sq_type == HnswParams::SqType::kBf16 ? 8 : 0) | (perm_.empty() ? 0 : 16) |
+      (RowTypeOfRows() == simd::RowType::kF32 ? 0 : 32) | (ext_of_.empty() ? 0 : 64)));
   w.Put<float>(max_norm2_);
   if (!perm_.empty()) w.PutBytes(perm_.data(), sizeof(uint32_t) * perm_.size());
   if (RowTypeOfRows() != simd::RowType::kF32) w.Put<uint8_t>(static_cast<uint8_t>(row_type_));
@@ -395,6 +409,7 @@ Status HnswIndex::Serialize(std::string* out) const {
     w.Put<float>(quant_.step());
     w.PutBytes(quant_.offsets().data(), sizeof(float) * quant_.dim());
   }
+  if (!ext_of_.empty()) w.PutBytes(ext_of_.data(), sizeof(uint32_t) * ext_of_.size());
   w.PutBytes(levels_.data(), static_cast<size_t>(n_));
   for (int64_t i = 0; i < n_; ++i) {
     const uint32_t* ll = Links0(static_cast<uint32_t>(i));
@@ -427,7 +442,7 @@ Status HnswIndex::Load(std::string_view data) {
   ELANUS_RETURN_IF_ERROR(r.Get(&max_level, "max level"));
   uint8_t flags = 0;
   ELANUS_RETURN_IF_ERROR(r.Get(&flags, "flags"));
-  if ((flags & 1) != (params_.sq8 ? 1 : 0) || flags > 63 || (flags & 12) == 12 ||
+  if ((flags & 1) != (params_.sq8 ? 1 : 0) || flags > 127 || (flags & 12) == 12 ||
       ((flags & 32) != 0 && (flags & 1) != 0) || ((flags & 12) != 0 && (flags & 1) == 0)) {
     return Status::Corruption("HNSW image: flags do not match the index type");
   }
@@ -464,6 +479,19 @@ Status HnswIndex::Load(std::string_view data) {
     }
     offsets.resize(stored_dim);
     ELANUS_RETURN_IF_ERROR(r.GetBytes(offsets.data(), offsets.size() * 4, "SQ8 offsets"));
+  }
+  std::vector<uint32_t> ext_of;
+  if ((flags & 64) != 0) {
+    if (n == 0 || !r.CanRead(n, sizeof(uint32_t))) {
+      return Status::Corruption("HNSW image truncated in the row numbers");
+    }
+    ext_of.resize(n);
+    ELANUS_RETURN_IF_ERROR(r.GetBytes(ext_of.data(), n * sizeof(uint32_t), "row numbers"));
+    std::vector<bool> seen(n, false);
+    for (uint32_t row : ext_of) {
+      if (row >= n || seen[row]) return Status::Corruption("HNSW image: invalid row numbers");
+      seen[row] = true;
+    }
   }
   if (m < 2 || m > 2048 || efc < 1 || efc > uint32_t{std::numeric_limits<int32_t>::max()}) {
     return Status::Corruption("HNSW image has invalid parameters");
@@ -544,6 +572,11 @@ Status HnswIndex::Load(std::string_view data) {
   if (r.remaining() != 0) return fail("trailing bytes after the graph");
   n_ = static_cast<int64_t>(n);
   indexed_ = n_;
+  if (!ext_of.empty()) {
+    int_of_.assign(n, 0);
+    for (uint32_t i = 0; i < n; ++i) int_of_[ext_of[i]] = i;
+    ext_of_ = std::move(ext_of);
+  }
   entry_ = entry;
   max_level_ = max_level;
   return Status::OK();

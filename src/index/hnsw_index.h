@@ -64,6 +64,9 @@ struct HnswParams {
   // false: one greedy entry point, as in the original algorithm. Not a Milvus parameter and not
   // stored in the image; tests turn it off to compare.
   bool upper_beam = true;
+  // HNSW/HNSW_SQ: after a build, renumber the nodes so that graph neighbours are memory neighbours
+  // (hnsw_reorder.cc). Not a Milvus parameter; the image records the order, not this flag.
+  bool reorder = true;
 
   // Parses "M" and "efConstruction" (Milvus names); unknown keys are ignored.
   static Result<HnswParams> Parse(const ParamMap& params);
@@ -103,15 +106,22 @@ class HnswIndex final : public VectorIndex {
   Status Load(std::string_view data) override;
   size_t MemoryBytes() const override;
 
-  // For tests: the level of each node and the layer-0 out-degree.
+  // For tests: the level of each node and the layer-0 out-degree (node numbers, which differ from
+  // row numbers after a renumbering; see RowOfNode).
   int MaxLevel() const { return max_level_; }
   size_t Degree0(int64_t row) const { return Links0(static_cast<uint32_t>(row))[0]; }
+  uint32_t Neighbor0(int64_t node, size_t j) const {
+    return Links0(static_cast<uint32_t>(node))[1 + j];
+  }
   // Format the rows are stored in (see row_type_); float32 for HNSW_SQ's raw vectors.
   simd::RowType StoredRowType() const { return RowTypeOfRows(); }
   // Rows that no layer-0 path from the entry point reaches, so that no search can return them
   // (hnsw_repair.cc; a full pass over the links).
   int64_t UnreachableRows() const;
   int Level(int64_t row) const { return levels_[static_cast<size_t>(row)]; }
+  // The input row number of node `id`, and the node of input row `row`.
+  uint32_t RowOfNode(uint32_t id) const { return ext_of_.empty() ? id : ext_of_[id]; }
+  uint32_t NodeOfRow(uint32_t row) const { return int_of_.empty() ? row : int_of_[row]; }
   // The order in which Add inserts rows [first, first + n): by level, highest first, each level
   // shuffled with a generator seeded by params_.seed (reproducible).
   std::vector<uint32_t> InsertionOrder(int64_t first, int64_t n) const;
@@ -291,6 +301,12 @@ class HnswIndex final : public VectorIndex {
     return ready_ == nullptr || ready_[id].load(std::memory_order_acquire) <= level;
   }
 
+  // ---- memory order (hnsw_reorder.cc) ----
+  // Every node, in an order that keeps graph neighbourhoods together (position -> node).
+  std::vector<uint32_t> LocalityOrder() const;
+  // Moves node order[p] to position p (links, rows, levels, entry point, ext_of_/int_of_).
+  void Renumber(const std::vector<uint32_t>& order);
+
   // ---- search (hnsw_search.cc) ----
   std::unique_ptr<VisitedList> AcquireVisited() const;
   void ReleaseVisited(std::unique_ptr<VisitedList> v) const;
@@ -362,12 +378,17 @@ class HnswIndex final : public VectorIndex {
   struct AlignedFree {
     void operator()(std::byte* p) const;
   };
+  // A node block of `bytes`, on transparent huge pages when large (hnsw_index.cc).
+  static std::byte* AllocateNodeBlock(size_t bytes);
   std::unique_ptr<std::byte[], AlignedFree> data0_;  // [capacity_][node_bytes_]
   std::unique_ptr<std::byte[], AlignedFree> raw_;    // sq8: [capacity_][raw_stride_]
   Sq8Quantizer quant_;                               // sq8: trained by the first Build/Add
   bool quant_trained_ = false;
   std::vector<std::unique_ptr<uint32_t[]>> upper_;  // per node: level * (1 + M) u32
   std::vector<int8_t> levels_;
+  // After Renumber: the input row number of each node and the node of each input row (inverse
+  // permutations). Empty: nodes are numbered as the input rows.
+  std::vector<uint32_t> ext_of_, int_of_;
   std::unique_ptr<std::mutex[]> node_locks_;  // [capacity_], guard a node's links during build
   // During a parallel Add, [n_]: the lowest layer whose links the node has written (its level + 1
   // before its insertion starts; 0 for nodes present before the Add). Null otherwise.

@@ -31,15 +31,11 @@ constexpr double kExactScanFraction = 0.03;
 // nothing measurable and recall is unchanged.
 constexpr size_t kUpperBeamDivisor = 8;
 
-// Calls fn(row) for every set bit of `bits` (all rows when null), in increasing order.
+// Calls fn(row) for every set bit of `bits`, in increasing order.
 template <typename Fn>
-void ForEachAllowed(const Bitset* bits, int64_t n, Fn&& fn) {
-  if (bits == nullptr) {
-    for (int64_t i = 0; i < n; ++i) fn(static_cast<uint32_t>(i));
-    return;
-  }
-  const uint64_t* words = bits->words();
-  for (size_t w = 0; w < bits->num_words(); ++w) {
+void ForEachAllowed(const Bitset& bits, Fn&& fn) {
+  const uint64_t* words = bits.words();
+  for (size_t w = 0; w < bits.num_words(); ++w) {
     for (uint64_t word = words[w]; word != 0; word &= word - 1) {
       fn(static_cast<uint32_t>(w * 64 + static_cast<size_t>(std::countr_zero(word))));
     }
@@ -172,17 +168,21 @@ void HnswIndex::SearchLayer0(const QueryCtx& q, const std::vector<Cand>& seeds, 
   result->clear();  // max-heap on distance, at most ef allowed rows
   result->reserve(ef + 1);
   visited->Reset(static_cast<size_t>(n_));
+  // The filter is over row numbers; it is tested only for nodes that enter the frontier.
+  auto is_allowed = [&](uint32_t id) {
+    return kMode == FilterMode::kNone || allowed->test(RowOfNode(id));
+  };
   for (const Cand& ep : seeds) {
     visited->Mark(ep.id);
     PushFrontier(ep, &frontier);
-    if (kMode == FilterMode::kNone || allowed->test(ep.id)) PushResult(ep, ef, result);
+    if (is_allowed(ep.id)) PushResult(ep, ef, result);
   }
   float bound = result->size() >= ef ? result->front().d : std::numeric_limits<float>::infinity();
 
-  auto consider_d = [&](uint32_t id, bool is_allowed, float d) {
+  auto consider_d = [&](uint32_t id, float d) {
     if (d >= bound) return;
     PushFrontier({d, id}, &frontier);
-    if (!is_allowed) return;
+    if (!is_allowed(id)) return;
     PushResult({d, id}, ef, result);
     if (result->size() >= ef) bound = result->front().d;
   };
@@ -193,10 +193,7 @@ void HnswIndex::SearchLayer0(const QueryCtx& q, const std::vector<Cand>& seeds, 
     std::pop_heap(frontier.begin(), frontier.end(), greater);
     frontier.pop_back();
     const uint32_t* ll = Links0(c.id);
-    auto one = [&](uint32_t id) {
-      consider_d(id, kMode == FilterMode::kNone || allowed->test(id),
-                 QDistBounded<kSq>(q, id, bound));
-    };
+    auto one = [&](uint32_t id) { consider_d(id, QDistBounded<kSq>(q, id, bound)); };
     auto four = [&](const uint32_t* ids) {
       float d[4];
       if constexpr (kSq) {
@@ -208,8 +205,7 @@ void HnswIndex::SearchLayer0(const QueryCtx& q, const std::vector<Cand>& seeds, 
       } else {
         DistQ4(q.f, ids, bound, d);
       }
-      for (int r = 0; r < 4; ++r)
-        consider_d(ids[r], kMode == FilterMode::kNone || allowed->test(ids[r]), d[r]);
+      for (int r = 0; r < 4; ++r) consider_d(ids[r], d[r]);
     };
     ForEachUnvisited4(ll + 1, ll[0], visited, four, one);
   }
@@ -242,7 +238,14 @@ void HnswIndex::Traverse(const QueryCtx& q, FilterMode mode, size_t ef, const Bi
 void HnswIndex::ExactScan(const float* q, size_t k, const Bitset* allowed,
                           std::vector<Cand>* result) const {
   TopK top(k);
-  ForEachAllowed(allowed, n_, [&](uint32_t id) { top.Push(DistQ(q, id), id); });
+  if (allowed == nullptr) {  // every node, in memory order
+    for (int64_t i = 0; i < n_; ++i) top.Push(DistQ(q, static_cast<uint32_t>(i)), i);
+  } else {
+    ForEachAllowed(*allowed, [&](uint32_t row) {
+      const uint32_t id = NodeOfRow(row);
+      top.Push(DistQ(q, id), id);
+    });
+  }
   std::vector<Neighbor> tmp;
   top.Drain(MetricType::kL2, &tmp);  // kL2: scores are the internal distances unchanged
   result->clear();
@@ -324,7 +327,7 @@ Status HnswIndex::Search(const void* query, int64_t k, const Bitset* allowed,
   const size_t take = std::min(res.size(), static_cast<size_t>(k));
   out->reserve(take);
   for (size_t i = 0; i < take; ++i) {
-    out->push_back({res[i].id, ScoreFromDistance(spec_.metric, res[i].d)});
+    out->push_back({RowOfNode(res[i].id), ScoreFromDistance(spec_.metric, res[i].d)});
   }
   return Status::OK();
 }
@@ -364,7 +367,7 @@ Status HnswIndex::RangeSearch(const void* query, float radius, std::optional<flo
   for (const Cand& c : res) {
     const float score = ScoreFromDistance(spec_.metric, c.d);
     if (!InRange(spec_.metric, score, radius, range_filter)) continue;
-    out->push_back({c.id, score});
+    out->push_back({RowOfNode(c.id), score});
     if (limit > 0 && static_cast<int64_t>(out->size()) >= limit) break;
   }
   return Status::OK();
