@@ -18,6 +18,13 @@ struct SegmentMeta {
   uint64_t rows = 0;
   std::string blob;                            // BlobStore name of the segment file
   std::map<int64_t, std::string> index_blobs;  // field id -> BlobStore name of its index
+
+  // Every blob the segment owns: its file, then its index files.
+  std::vector<std::string> Blobs() const {
+    std::vector<std::string> out{blob};
+    for (const auto& [field, name] : index_blobs) out.push_back(name);
+    return out;
+  }
 };
 
 struct IndexDef {

@@ -473,8 +473,8 @@ Status Collection::SwapInCompacted(std::vector<CompactionOutput>& outputs,
   std::vector<std::string> old_blobs;
   for (const SegmentMeta& sm : m.segments) {
     if (!gone.count(sm.id)) continue;
-    old_blobs.push_back(sm.blob);
-    for (const auto& [field, blob] : sm.index_blobs) old_blobs.push_back(blob);
+    const std::vector<std::string> blobs = sm.Blobs();
+    old_blobs.insert(old_blobs.end(), blobs.begin(), blobs.end());
   }
   std::erase_if(m.segments, [&](const SegmentMeta& sm) { return gone.count(sm.id) > 0; });
   for (const auto& [out, sm] : created) m.segments.push_back(sm);

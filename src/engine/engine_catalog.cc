@@ -77,8 +77,8 @@ Status Engine::Impl::SweepUnreferencedBlobs() {
   for (const auto& [id, coll] : colls_) {
     const CollectionMeta m = coll->meta();
     for (const auto& sm : m.segments) {
-      live.insert(sm.blob);
-      for (const auto& [field, blob] : sm.index_blobs) live.insert(blob);
+      const std::vector<std::string> blobs = sm.Blobs();
+      live.insert(blobs.begin(), blobs.end());
     }
     live.insert(m.deltas.begin(), m.deltas.end());
   }
