@@ -41,6 +41,22 @@ std::byte* AllocateBlock(size_t bytes) {
   return static_cast<std::byte*>(p);
 }
 
+// Reads k u32 that must be a permutation of 0..k-1 (`what` names them in the errors).
+Status ReadPermutation(ByteReader* r, size_t k, const std::string& what,
+                       std::vector<uint32_t>* out) {
+  if (!r->CanRead(k, sizeof(uint32_t))) {
+    return Status::Corruption("HNSW image truncated in the " + what);
+  }
+  out->resize(k);
+  ELANUS_RETURN_IF_ERROR(r->GetBytes(out->data(), k * sizeof(uint32_t), what.c_str()));
+  std::vector<bool> seen(k, false);
+  for (uint32_t v : *out) {
+    if (v >= k || seen[v]) return Status::Corruption("HNSW image: invalid " + what);
+    seen[v] = true;
+  }
+  return Status::OK();
+}
+
 uint64_t SplitMix64(uint64_t x) {
   x += 0x9e3779b97f4a7c15ULL;
   x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
@@ -451,15 +467,8 @@ Status HnswIndex::Load(std::string_view data) {
   if (!std::isfinite(max_norm2) || max_norm2 < 0) return Status::Corruption("HNSW image: bad norm");
   std::vector<uint32_t> perm;
   if ((flags & 16) != 0) {
-    const auto d = static_cast<size_t>(env.spec.dim);
-    if (!r.CanRead(d, sizeof(uint32_t))) return Status::Corruption("HNSW image truncated in perm");
-    perm.resize(d);
-    ELANUS_RETURN_IF_ERROR(r.GetBytes(perm.data(), d * sizeof(uint32_t), "permutation"));
-    std::vector<bool> seen(d, false);
-    for (uint32_t p : perm) {
-      if (p >= d || seen[p]) return Status::Corruption("HNSW image: invalid component order");
-      seen[p] = true;
-    }
+    ELANUS_RETURN_IF_ERROR(
+        ReadPermutation(&r, static_cast<size_t>(env.spec.dim), "component order", &perm));
   }
   auto row_type = simd::RowType::kF32;
   if ((flags & 32) != 0) {
@@ -482,16 +491,8 @@ Status HnswIndex::Load(std::string_view data) {
   }
   std::vector<uint32_t> ext_of;
   if ((flags & 64) != 0) {
-    if (n == 0 || !r.CanRead(n, sizeof(uint32_t))) {
-      return Status::Corruption("HNSW image truncated in the row numbers");
-    }
-    ext_of.resize(n);
-    ELANUS_RETURN_IF_ERROR(r.GetBytes(ext_of.data(), n * sizeof(uint32_t), "row numbers"));
-    std::vector<bool> seen(n, false);
-    for (uint32_t row : ext_of) {
-      if (row >= n || seen[row]) return Status::Corruption("HNSW image: invalid row numbers");
-      seen[row] = true;
-    }
+    if (n == 0) return Status::Corruption("HNSW image: row numbers for an empty graph");
+    ELANUS_RETURN_IF_ERROR(ReadPermutation(&r, n, "row numbers", &ext_of));
   }
   if (m < 2 || m > 2048 || efc < 1 || efc > uint32_t{std::numeric_limits<int32_t>::max()}) {
     return Status::Corruption("HNSW image has invalid parameters");
@@ -572,11 +573,7 @@ Status HnswIndex::Load(std::string_view data) {
   if (r.remaining() != 0) return fail("trailing bytes after the graph");
   n_ = static_cast<int64_t>(n);
   indexed_ = n_;
-  if (!ext_of.empty()) {
-    int_of_.assign(n, 0);
-    for (uint32_t i = 0; i < n; ++i) int_of_[ext_of[i]] = i;
-    ext_of_ = std::move(ext_of);
-  }
+  if (!ext_of.empty()) SetRowNumbers(std::move(ext_of));
   entry_ = entry;
   max_level_ = max_level;
   return Status::OK();

@@ -306,6 +306,8 @@ class HnswIndex final : public VectorIndex {
   std::vector<uint32_t> LocalityOrder() const;
   // Moves node order[p] to position p (links, rows, levels, entry point, ext_of_/int_of_).
   void Renumber(const std::vector<uint32_t>& order);
+  // ext_of_ = ext_of (a permutation of the node numbers) and int_of_ its inverse.
+  void SetRowNumbers(std::vector<uint32_t> ext_of);
 
   // ---- search (hnsw_search.cc) ----
   std::unique_ptr<VisitedList> AcquireVisited() const;

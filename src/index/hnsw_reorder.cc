@@ -98,9 +98,13 @@ void HnswIndex::Renumber(const std::vector<uint32_t>& order) {
   upper_ = std::move(upper);
   levels_ = std::move(levels);
   entry_ = new_of[static_cast<size_t>(entry_)];
-  ext_of_ = std::move(ext);
-  int_of_.assign(n, 0);
-  for (size_t p = 0; p < n; ++p) int_of_[ext_of_[p]] = static_cast<uint32_t>(p);
+  SetRowNumbers(std::move(ext));
+}
+
+void HnswIndex::SetRowNumbers(std::vector<uint32_t> ext_of) {
+  ext_of_ = std::move(ext_of);
+  int_of_.assign(ext_of_.size(), 0);
+  for (size_t p = 0; p < ext_of_.size(); ++p) int_of_[ext_of_[p]] = static_cast<uint32_t>(p);
 }
 
 }  // namespace elanus::index
